@@ -1,0 +1,21 @@
+using Orleans.CodeGeneration;
+using Orleans.Concurrency;
+
+namespace OrleansRouter.Grains;
+
+/// <summary>One Telegram chat, keyed by its chat id: its inbox, conversations, retries and dead letters.</summary>
+[Version(1)]
+[Alias("chat")]
+public interface IChatGrain : IGrainWithIntegerKey
+{
+    /// <summary>
+    /// Stores the message and returns as soon as it is durable; the agent is called afterwards, never inside this call.
+    /// Only after this returns may the ingress confirm the update to Telegram.
+    /// </summary>
+    [Alias("accept")]
+    Task<AcceptResult> AcceptAsync(InboundMessage message);
+
+    /// <summary>What the chat holds right now, for inspection.</summary>
+    [Alias("snapshot"), ReadOnly, AlwaysInterleave]
+    Task<ChatSnapshot> GetSnapshotAsync();
+}

@@ -1,0 +1,16 @@
+namespace OrleansRouter.Grains;
+
+/// <summary>A Telegram message as the router keeps it: only what it needs to answer.</summary>
+/// <param name="UpdateId">Telegram's update id: the deduplication key.</param>
+/// <param name="MessageId">The message id within the chat, for replying to it.</param>
+/// <param name="Text">The text or caption; null for content the router cannot read (stickers, photos without caption).</param>
+/// <param name="ReceivedAt">When the ingress received the update: the start of the round-trip latency.</param>
+/// <param name="IsGroup">Group chats get replies threaded to the message they answer.</param>
+[GenerateSerializer, Immutable, Alias("inbound-message")]
+public sealed record InboundMessage(
+    [property: Id(0)] long UpdateId,
+    [property: Id(1)] long ChatId,
+    [property: Id(2)] int MessageId,
+    [property: Id(3)] string? Text,
+    [property: Id(4)] DateTimeOffset ReceivedAt,
+    [property: Id(5)] bool IsGroup);

@@ -1,0 +1,507 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using OrleansRouter.Agents;
+using OrleansRouter.Chats;
+using OrleansRouter.Grains.Storage;
+using OrleansRouter.Personas;
+
+namespace OrleansRouter.Grains.Chats;
+
+/// <summary>
+/// One chat. Accepting a message is a storage write and nothing more; a timer-driven pump then works through the
+/// inbox strictly in order: decide (command, allowlist, rate window) → call the agent → deliver the reply. Each step
+/// is stored before its side effect, so after a crash the step is resumed, not lost and not repeated from scratch.
+/// </summary>
+/// <remarks>
+/// Reentrant, so that accepting never waits behind an agent call. All code still runs on the grain's own scheduler:
+/// the pump is the only code that works on the inbox head, and every state write goes through one writer.
+/// </remarks>
+[Reentrant]
+public sealed class ChatGrain : Grain, IChatGrain
+{
+    private const int RecentUpdateIdCapacity = 1024;
+    private const int DeadLetterCapacity = 100;
+    private static readonly TimeSpan PumpFailureDelay = TimeSpan.FromSeconds(5);
+
+    private readonly IPersistentState<ChatState> _state;
+    private readonly GrainServices _services;
+    private readonly IAgentClient _agent;
+    private readonly IChatSender _sender;
+    private readonly ITypingIndicator _typing;
+    private readonly ILogger<ChatGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private readonly HashSet<long> _recentUpdateIds = [];
+    private IGrainTimer? _wake;
+    private bool _pumping;
+    private int _reportedDepth;
+    private bool _reportedRetrying;
+    private string _chatHash = "";
+
+    public ChatGrain(
+        [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
+        GrainServices services,
+        IAgentClient agent,
+        IChatSender sender,
+        ITypingIndicator typing,
+        ILogger<ChatGrain> logger)
+    {
+        _state = state;
+        _services = services;
+        _agent = agent;
+        _sender = sender;
+        _typing = typing;
+        _logger = logger;
+        _writer = new CoalescingWriter(() => _state.WriteStateAsync());
+    }
+
+    private long ChatId => this.GetPrimaryKeyLong();
+
+    private ChatState State => _state.State;
+
+    private DateTimeOffset Now => _services.Clock.GetUtcNow();
+
+    private Persona CurrentPersona => _services.Personas.Resolve(ChatId, State.ChosenPersona);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _chatHash = _services.Hasher.Hash(ChatId);
+        _recentUpdateIds.UnionWith(State.RecentUpdateIds);
+        ReportQueue();
+        if (State.Inbox.Count > 0)
+        {
+            ScheduleWake(WaitForHead());
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _wake?.Dispose();
+        await _writer.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        _services.Gauge.AddDepth(-_reportedDepth);
+        _services.Gauge.AddRetrying(_reportedRetrying ? -1 : 0);
+        _reportedDepth = 0;
+        _reportedRetrying = false;
+    }
+
+    async Task<AcceptResult> IChatGrain.AcceptAsync(InboundMessage message)
+    {
+        if (_recentUpdateIds.Contains(message.UpdateId))
+        {
+            ChatLog.Duplicate(_logger, message.UpdateId, _chatHash);
+
+            // The first delivery may still be on its way to storage; only a stored update may be confirmed.
+            await _writer.FlushAsync();
+            return AcceptResult.Duplicate;
+        }
+
+        var overflow = State.Inbox.Count(i => i.Kind == InboxItemKind.Message) >= _services.Options.MaxDepthPerChat;
+        var item = overflow ? OverflowNoticeFor(message) : NewItem(message, InboxItemKind.Message);
+        RememberUpdate(message.UpdateId);
+        if (item is not null)
+        {
+            State.Inbox.Add(item);
+        }
+
+        if (overflow)
+        {
+            State.Overflowed++;
+        }
+
+        try
+        {
+            await SaveAsync();
+        }
+        catch
+        {
+            Undo(message.UpdateId, item, overflow);
+            throw;
+        }
+
+        if (overflow)
+        {
+            ChatLog.Overflow(_logger, _chatHash, State.Inbox.Count, message.UpdateId);
+        }
+        else
+        {
+            ChatLog.Accepted(_logger, message.UpdateId, _chatHash, State.Inbox.Count);
+            ChatLog.Text(_logger, _chatHash, message.UpdateId, message.Text);
+        }
+
+        ScheduleWake(TimeSpan.Zero);
+        return overflow ? AcceptResult.Overflowed : AcceptResult.Accepted;
+    }
+
+    Task<ChatSnapshot> IChatGrain.GetSnapshotAsync()
+    {
+        var head = State.Inbox.FirstOrDefault();
+        return Task.FromResult(new ChatSnapshot(
+            ChatId,
+            CurrentPersona.Name,
+            State.Inbox.Count,
+            head?.Stage == InboxStage.Calling,
+            head?.AgentAttempts ?? 0,
+            head?.NextAttemptAt,
+            State.DeadLetters.Count,
+            head?.Message.ReceivedAt,
+            State.Overflowed));
+    }
+
+    private static InboxItem NewItem(InboundMessage message, InboxItemKind kind) => new()
+    {
+        Message = message,
+        Kind = kind,
+        AgentMessageId = Guid.NewGuid().ToString("N"),
+    };
+
+    /// <summary>One notice covers a run of overflowing messages: no new notice while one is still waiting.</summary>
+    private InboxItem? OverflowNoticeFor(InboundMessage message) =>
+        State.Inbox.LastOrDefault() is { Kind: InboxItemKind.OverflowNotice, Stage: InboxStage.Received }
+            ? null
+            : NewItem(message, InboxItemKind.OverflowNotice);
+
+    private void RememberUpdate(long updateId)
+    {
+        _recentUpdateIds.Add(updateId);
+        State.RecentUpdateIds.Add(updateId);
+        if (State.RecentUpdateIds.Count > RecentUpdateIdCapacity)
+        {
+            _recentUpdateIds.Remove(State.RecentUpdateIds[0]);
+            State.RecentUpdateIds.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Takes back an accept whose write failed, so a redelivery of the update is accepted again.</summary>
+    private void Undo(long updateId, InboxItem? item, bool overflow)
+    {
+        _recentUpdateIds.Remove(updateId);
+        State.RecentUpdateIds.Remove(updateId);
+        if (item is not null)
+        {
+            State.Inbox.Remove(item);
+        }
+
+        if (overflow)
+        {
+            State.Overflowed--;
+        }
+
+        ReportQueue();
+
+        // The storage may hold a different version than memory now; start from what it holds.
+        DeactivateOnIdle();
+    }
+
+    private void ScheduleWake(TimeSpan due)
+    {
+        due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
+        if (_wake is null)
+        {
+            _wake = this.RegisterGrainTimer(PumpAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan)
+            {
+                Interleave = true,
+                KeepAlive = true,
+            });
+        }
+        else
+        {
+            _wake.Change(due, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private TimeSpan WaitForHead() =>
+        State.Inbox.Count > 0 && State.Inbox[0].NextAttemptAt is { } due ? due - Now : TimeSpan.Zero;
+
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        if (_pumping)
+        {
+            return;
+        }
+
+        _pumping = true;
+        try
+        {
+            while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
+            {
+                var wait = WaitForHead();
+                if (wait > TimeSpan.Zero)
+                {
+                    ScheduleWake(wait);
+                    return;
+                }
+
+                await AdvanceAsync(State.Inbox[0], cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Deactivating: the stored stage of the head item resumes it on the next activation.
+        }
+        catch (Exception e)
+        {
+            ChatLog.PumpFailed(_logger, e, _chatHash, PumpFailureDelay);
+            ScheduleWake(PumpFailureDelay);
+        }
+        finally
+        {
+            _pumping = false;
+            ReportQueue();
+        }
+    }
+
+    private Task AdvanceAsync(InboxItem item, CancellationToken cancellationToken) => item.Stage switch
+    {
+        InboxStage.Received => DecideAsync(item, cancellationToken),
+        InboxStage.Calling => CallAgentAsync(item, cancellationToken),
+        _ => DeliverAsync(item, cancellationToken),
+    };
+
+    private async Task DecideAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        if (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId))
+        {
+            await RefuseAsync(item);
+            return;
+        }
+
+        if (item.Kind == InboxItemKind.OverflowNotice)
+        {
+            await ReplyAsync(item, ChatReplies.Overflow);
+            return;
+        }
+
+        if (item.Message.Text is not { } text)
+        {
+            await ReplyAsync(item, ChatReplies.Unsupported);
+            return;
+        }
+
+        if (ChatCommand.Parse(text) is { } command)
+        {
+            await ReplyAsync(item, Run(command));
+            return;
+        }
+
+        var persona = CurrentPersona;
+        var decision = await GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId);
+        if (!decision.Allowed)
+        {
+            ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, decision.Scope, decision.RetryAt);
+            await ReplyAsync(item, ChatReplies.RateLimited(persona, decision.RetryAt ?? Now, Now));
+            return;
+        }
+
+        item.Persona = persona.Name;
+        item.Stage = InboxStage.Calling;
+        await CallAgentAsync(item, cancellationToken);
+    }
+
+    /// <summary>A chat outside the allowlist is told once; after that its messages are dropped unanswered.</summary>
+    private Task RefuseAsync(InboxItem item)
+    {
+        if (State.RefusalSent)
+        {
+            return CompleteAsync(item);
+        }
+
+        State.RefusalSent = true;
+        return ReplyAsync(item, ChatReplies.NotAllowed);
+    }
+
+    private string Run(ChatCommand command)
+    {
+        var persona = CurrentPersona;
+        switch (command.Kind)
+        {
+            case ChatCommandKind.Reset:
+                State.Conversations.Remove(persona.Name);
+                return ChatReplies.Reset(persona);
+            case ChatCommandKind.Persona:
+                return SwitchPersona(persona, command.Argument);
+            default:
+                return ChatReplies.Greeting(persona);
+        }
+    }
+
+    private string SwitchPersona(Persona current, string? name)
+    {
+        var selectable = _services.Personas.All.Where(p => p.Selectable).ToList();
+        if (name is null)
+        {
+            return ChatReplies.PersonaList(current, selectable);
+        }
+
+        if (_services.Personas.IsPinned(ChatId))
+        {
+            return ChatReplies.PersonaPinned(current);
+        }
+
+        var target = selectable.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (target is null)
+        {
+            return ChatReplies.PersonaUnknown(name, selectable);
+        }
+
+        State.ChosenPersona = target.Name;
+        return ChatReplies.PersonaSwitched(target);
+    }
+
+    private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        // The map may have changed since the call was first made (a restart with a new map): fall back to the current persona.
+        var persona = _services.Personas.Find(item.Persona) ?? CurrentPersona;
+        var conversation = ConversationWith(persona);
+        item.AgentAttempts++;
+        item.NextAttemptAt = null;
+        await SaveAsync();
+
+        AgentOutcome outcome;
+        await using (_typing.Start(ChatId))
+        {
+            var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
+            outcome = await _agent.SendAsync(request, cancellationToken);
+        }
+
+        switch (outcome)
+        {
+            case AgentReply reply:
+                conversation.ContextId = reply.ContextId ?? conversation.ContextId;
+                conversation.PendingTaskId = reply.AwaitsUser ? reply.TaskId : null;
+                await ReplyAsync(item, ChatReplies.FromAgent(reply));
+                break;
+            case AgentFailure { TaskNotFound: true } when conversation.PendingTaskId is not null:
+                // The agent no longer knows the task it asked about: the message goes again, as a new task.
+                conversation.PendingTaskId = null;
+                break;
+            case AgentFailure failure:
+                await OnAgentFailedAsync(item, persona, failure);
+                break;
+        }
+    }
+
+    private async Task OnAgentFailedAsync(InboxItem item, Persona persona, AgentFailure failure)
+    {
+        ChatLog.AgentFailed(_logger, _chatHash, persona.Tag, Classify(failure.Class), failure.Code, item.AgentAttempts, failure.Detail);
+        if (failure.Class == FailureClass.Transient && item.AgentAttempts < _services.Options.RetryMaxAttempts)
+        {
+            item.NextAttemptAt = Now + RetryPolicy.Delay(_services.Options, item.AgentAttempts);
+            item.LastFailure = failure.Code;
+            await SaveAsync();
+            return;
+        }
+
+        DeadLetter(item, $"agent {failure.Code}: {failure.Detail}");
+        await ReplyAsync(item, ChatReplies.AgentUnavailable(persona));
+    }
+
+    private Conversation ConversationWith(Persona persona)
+    {
+        if (!State.Conversations.TryGetValue(persona.Name, out var conversation))
+        {
+            conversation = new Conversation();
+            State.Conversations[persona.Name] = conversation;
+        }
+
+        return conversation;
+    }
+
+    /// <summary>Stores the reply before the first part is sent: a crash after this never calls the agent again.</summary>
+    private Task ReplyAsync(InboxItem item, string text)
+    {
+        item.ReplyParts = [.. MessageSplitter.Split(text)];
+        item.PartsDelivered = 0;
+        item.SendAttempts = 0;
+        item.Stage = InboxStage.Replying;
+        return SaveAsync();
+    }
+
+    private async Task DeliverAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        while (item.PartsDelivered < item.ReplyParts.Count)
+        {
+            var part = item.ReplyParts[item.PartsDelivered];
+
+            // Telegram trims messages; a part of nothing but whitespace would be refused as empty.
+            if (!string.IsNullOrWhiteSpace(part))
+            {
+                var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
+                if (await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken) is SendFailed failed)
+                {
+                    await OnSendFailedAsync(item, failed);
+                    return;
+                }
+            }
+
+            item.PartsDelivered++;
+            item.SendAttempts = 0;
+            if (item.PartsDelivered < item.ReplyParts.Count)
+            {
+                await SaveAsync();
+            }
+        }
+
+        ChatLog.Delivered(_logger, item.Message.UpdateId, _chatHash, (Now - item.Message.ReceivedAt).TotalMilliseconds);
+        await CompleteAsync(item);
+    }
+
+    private async Task OnSendFailedAsync(InboxItem item, SendFailed failed)
+    {
+        // A 429 is Telegram pacing us, not a failure of the message: it waits exactly as long as asked and does not count.
+        if (failed.RetryAfter is null)
+        {
+            item.SendAttempts++;
+        }
+
+        ChatLog.SendFailed(_logger, _chatHash, Classify(failed.Class), failed.Code, item.SendAttempts, failed.Detail);
+        if (failed.Class == FailureClass.Transient && item.SendAttempts < _services.Options.RetryMaxAttempts)
+        {
+            item.NextAttemptAt = Now + (failed.RetryAfter ?? RetryPolicy.Delay(_services.Options, item.SendAttempts));
+            item.LastFailure = failed.Code;
+            await SaveAsync();
+            return;
+        }
+
+        DeadLetter(item, $"telegram {failed.Code}: {failed.Detail}");
+        await CompleteAsync(item);
+    }
+
+    private void DeadLetter(InboxItem item, string reason)
+    {
+        ChatLog.DeadLettered(_logger, item.Message.UpdateId, _chatHash, item.Stage.ToString(), reason);
+        State.DeadLetters.Add(new DeadLetter(item.Message, item.Stage, reason, Now));
+        if (State.DeadLetters.Count > DeadLetterCapacity)
+        {
+            State.DeadLetters.RemoveAt(0);
+        }
+    }
+
+    private Task CompleteAsync(InboxItem item)
+    {
+        State.Inbox.Remove(item);
+        return SaveAsync();
+    }
+
+    private Task SaveAsync()
+    {
+        ReportQueue();
+        return _writer.SaveAsync();
+    }
+
+    private void ReportQueue()
+    {
+        var depth = State.Inbox.Count;
+        _services.Gauge.AddDepth(depth - _reportedDepth);
+        _reportedDepth = depth;
+
+        var retrying = depth > 0 && State.Inbox[0].NextAttemptAt is not null;
+        if (retrying != _reportedRetrying)
+        {
+            _services.Gauge.AddRetrying(retrying ? 1 : -1);
+            _reportedRetrying = retrying;
+        }
+    }
+
+    private static string Classify(FailureClass failureClass) => failureClass == FailureClass.Transient ? "transient" : "fatal";
+}

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Logging;
+
+namespace OrleansRouter.Grains.Chats;
+
+/// <summary>The chat's log events. Chats appear only as <c>chat_id_hash</c>; message text only at Debug.</summary>
+internal static partial class ChatLog
+{
+    [LoggerMessage(EventName = "chat.accepted", Level = LogLevel.Debug,
+        Message = "Accepted update {update_id} into chat {chat_id_hash}, inbox depth {queue_depth}")]
+    public static partial void Accepted(ILogger logger, long update_id, string chat_id_hash, int queue_depth);
+
+    [LoggerMessage(EventName = "chat.duplicate", Level = LogLevel.Debug,
+        Message = "Update {update_id} for chat {chat_id_hash} was already accepted")]
+    public static partial void Duplicate(ILogger logger, long update_id, string chat_id_hash);
+
+    [LoggerMessage(EventName = "queue.overflow", Level = LogLevel.Warning,
+        Message = "Inbox of chat {chat_id_hash} is full ({queue_depth}); update {update_id} not forwarded")]
+    public static partial void Overflow(ILogger logger, string chat_id_hash, int queue_depth, long update_id);
+
+    [LoggerMessage(EventName = "rate_limit.hit", Level = LogLevel.Warning,
+        Message = "Rate limit hit for chat {chat_id_hash} on {persona_tag}: {scope} window full until {retry_at}")]
+    public static partial void RateLimitHit(ILogger logger, string chat_id_hash, string persona_tag, string? scope, DateTimeOffset? retry_at);
+
+    [LoggerMessage(EventName = "a2a.failure", Level = LogLevel.Warning,
+        Message = "Agent call for chat {chat_id_hash} on {persona_tag} failed ({classification}, {code}), attempt {attempt}: {detail}")]
+    public static partial void AgentFailed(ILogger logger, string chat_id_hash, string persona_tag, string classification, string code, int attempt, string detail);
+
+    [LoggerMessage(EventName = "telegram.send_failed", Level = LogLevel.Warning,
+        Message = "Sending to chat {chat_id_hash} failed ({classification}, {code}), attempt {attempt}: {detail}")]
+    public static partial void SendFailed(ILogger logger, string chat_id_hash, string classification, string code, int attempt, string detail);
+
+    [LoggerMessage(EventName = "chat.dead_letter", Level = LogLevel.Warning,
+        Message = "Gave up on update {update_id} of chat {chat_id_hash} at {stage}: {reason}")]
+    public static partial void DeadLettered(ILogger logger, long update_id, string chat_id_hash, string stage, string reason);
+
+    [LoggerMessage(EventName = "reply.delivered", Level = LogLevel.Debug,
+        Message = "Delivered the reply to update {update_id} in chat {chat_id_hash} in {latency_ms} ms")]
+    public static partial void Delivered(ILogger logger, long update_id, string chat_id_hash, double latency_ms);
+
+    [LoggerMessage(EventName = "chat.text", Level = LogLevel.Debug,
+        Message = "Chat {chat_id_hash} update {update_id} text: {text}")]
+    public static partial void Text(ILogger logger, string chat_id_hash, long update_id, string? text);
+
+    [LoggerMessage(EventName = "chat.pump_failed", Level = LogLevel.Error,
+        Message = "Working through the inbox of chat {chat_id_hash} failed; retrying in {retry_in}")]
+    public static partial void PumpFailed(ILogger logger, Exception exception, string chat_id_hash, TimeSpan retry_in);
+}

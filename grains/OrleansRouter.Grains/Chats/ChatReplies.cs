@@ -1,0 +1,74 @@
+using System.Globalization;
+using OrleansRouter.Agents;
+using OrleansRouter.Personas;
+
+namespace OrleansRouter.Grains.Chats;
+
+/// <summary>Every text the router itself says to a user.</summary>
+internal static class ChatReplies
+{
+    public static string Greeting(Persona persona) =>
+        $"Hello! You are talking to {persona.Name}. Send a message to start.\n" +
+        "/reset starts a new conversation, /persona lists the personas you can switch to.";
+
+    public static string Reset(Persona persona) => $"Started a new conversation with {persona.Name}.";
+
+    public static string PersonaList(Persona current, IEnumerable<Persona> selectable) =>
+        $"You are talking to {current.Name}. Personas: {string.Join(", ", selectable.Select(p => p.Name))}.\n" +
+        "Switch with /persona NAME.";
+
+    public static string PersonaSwitched(Persona persona) => $"You are now talking to {persona.Name}.";
+
+    public static string PersonaUnknown(string name, IEnumerable<Persona> selectable) =>
+        $"There is no persona called {name}. Personas: {string.Join(", ", selectable.Select(p => p.Name))}.";
+
+    public static string PersonaPinned(Persona persona) => $"This chat is bound to {persona.Name} and cannot switch.";
+
+    public static string RateLimited(Persona persona, DateTimeOffset retryAt, DateTimeOffset now) =>
+        $"{persona.Name} has had too many messages. Please try again in {Humanize(retryAt - now)} " +
+        $"(at {retryAt.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC).";
+
+    public const string NotAllowed = "Sorry, this bot is not available in this chat.";
+
+    public const string Unsupported = "I can only read text messages and captions for now.";
+
+    public const string Overflow =
+        "Too many messages are waiting here, so your latest ones were not passed on. " +
+        "Please wait for the answers, then send them again.";
+
+    public static string AgentUnavailable(Persona persona) =>
+        $"Sorry, {persona.Name} could not answer this message. Please try again later.";
+
+    public static string FromAgent(AgentReply reply) => reply.Kind switch
+    {
+        AgentReplyKind.Message or AgentReplyKind.Completed => OrPlaceholder(reply.Text, "(The agent answered without any text.)"),
+        AgentReplyKind.InputRequired => OrPlaceholder(reply.Text, "The agent needs more information: please reply."),
+        AgentReplyKind.AuthRequired => WithReason("The agent needs you to authorize it before it can go on.", reply.Text),
+        AgentReplyKind.Failed => WithReason("Sorry, the agent could not complete this request.", reply.Text),
+        AgentReplyKind.Rejected => WithReason("Sorry, the agent declined this request.", reply.Text),
+        AgentReplyKind.Canceled => WithReason("The agent canceled this request.", reply.Text),
+        _ => OrPlaceholder(reply.Text, "(The agent answered without any text.)"),
+    };
+
+    internal static string Humanize(TimeSpan wait)
+    {
+        if (wait < TimeSpan.FromMinutes(1))
+        {
+            return $"{Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds))} s";
+        }
+
+        if (wait < TimeSpan.FromHours(1))
+        {
+            return $"{(int)Math.Ceiling(wait.TotalMinutes)} min";
+        }
+
+        return wait < TimeSpan.FromDays(1)
+            ? $"{(int)wait.TotalHours} h {wait.Minutes} min"
+            : $"{(int)wait.TotalDays} d {wait.Hours} h";
+    }
+
+    private static string OrPlaceholder(string text, string placeholder) => string.IsNullOrWhiteSpace(text) ? placeholder : text;
+
+    private static string WithReason(string sentence, string reason) =>
+        string.IsNullOrWhiteSpace(reason) ? sentence : $"{sentence}\n{reason}";
+}

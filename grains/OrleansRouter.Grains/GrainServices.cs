@@ -1,0 +1,16 @@
+using OrleansRouter.Personas;
+using OrleansRouter.Privacy;
+using OrleansRouter.Queues;
+
+namespace OrleansRouter.Grains;
+
+/// <summary>
+/// The silo-wide things the grains need, in one place so their constructors stay short. <see cref="Clock"/> is the
+/// router's clock (rate windows, retry times), apart from the clock Orleans runs on.
+/// </summary>
+public sealed record GrainServices(
+    PersonaMap Personas,
+    QueueOptions Options,
+    TimeProvider Clock,
+    ChatIdHasher Hasher,
+    QueueGauge Gauge);

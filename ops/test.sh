@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Everything the tests need, then every test: installs missing tools, restores locked, builds (warnings are
+# errors), runs each test project, and ends with one line: "Tests: N passed, N failed, N skipped".
+# Exits non-zero when anything failed.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+configuration="${CONFIGURATION:-Release}"
+results="$root/.build/test-results"
+
+step() { printf '\n== %s\n' "$*"; }
+abort() {
+  echo "test.sh: $*" >&2
+  echo "Tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+}
+
+step "Tools"
+command -v dotnet >/dev/null || abort "the .NET SDK is not installed (see global.json for the version)"
+dotnet --version
+
+step "Restore (locked)"
+dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"
+
+step "Build ($configuration)"
+dotnet build OrleansRouter.sln -c "$configuration" --no-restore -nologo -v minimal || abort "the build failed"
+
+step "Tests"
+rm -rf "$results"
+mkdir -p "$results"
+passed=0 failed=0 skipped=0
+for project in tests/*.Tests/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  assembly="tests/$name/bin/$configuration/net10.0/$name.dll"
+  report="$results/$name.xml"
+  echo "-- $name"
+  timeout 1200 dotnet "$assembly" -result-xml "$report" -noColor
+  code=$?
+  if [[ ! -s "$report" ]]; then
+    echo "test.sh: $name produced no results (exit code $code); counted as one failure" >&2
+    failed=$((failed + 1))
+    continue
+  fi
+  # One <assembly ... total= passed= failed= skipped= errors= ...> element per test assembly.
+  attribute() { grep -o "<assembly [^>]*" "$report" | grep -o " $1=\"[0-9]*\"" | head -1 | grep -o '[0-9]*'; }
+  passed=$((passed + $(attribute passed)))
+  failed=$((failed + $(attribute failed) + $(attribute errors)))
+  skipped=$((skipped + $(attribute skipped)))
+  if ((code != 0)) && (($(attribute failed) + $(attribute errors) == 0)); then
+    echo "test.sh: $name exited with $code although no test failed; counted as one failure" >&2
+    failed=$((failed + 1))
+  fi
+done
+
+((passed + failed > 0)) || abort "no tests ran"
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+((failed == 0))

@@ -1,0 +1,40 @@
+namespace OrleansRouter.Agents;
+
+/// <summary>What came back from one agent call: a reply to show, or a classified failure.</summary>
+public abstract record AgentOutcome;
+
+/// <param name="ContextId">The conversation the agent placed the message in; kept for the next message.</param>
+/// <param name="TaskId">The task the agent answered with, when it answered with one.</param>
+public sealed record AgentReply(AgentReplyKind Kind, string Text, string? ContextId, string? TaskId) : AgentOutcome
+{
+    /// <summary>The agent waits for the user (input-required, auth-required): the next message continues this task.</summary>
+    public bool AwaitsUser => Kind is AgentReplyKind.InputRequired or AgentReplyKind.AuthRequired;
+}
+
+/// <param name="Code">A short machine-readable cause, e.g. <c>http_503</c>, <c>timeout</c>, <c>jsonrpc_-32601</c>.</param>
+/// <param name="Detail">A human-readable cause, safe to log: never a credential.</param>
+public sealed record AgentFailure(FailureClass Class, string Code, string Detail) : AgentOutcome
+{
+    /// <summary>The agent no longer knows the task we tried to continue (A2A TaskNotFoundError).</summary>
+    public bool TaskNotFound => Code == AgentFailureCodes.TaskNotFound;
+}
+
+public enum AgentReplyKind
+{
+    /// <summary>A direct message, no task.</summary>
+    Message,
+    Completed,
+    InputRequired,
+    AuthRequired,
+    Failed,
+    Rejected,
+    Canceled,
+}
+
+public static class AgentFailureCodes
+{
+    public const string TaskNotFound = "task_not_found";
+    public const string Timeout = "timeout";
+    public const string Network = "network";
+    public const string InvalidResponse = "invalid_response";
+}

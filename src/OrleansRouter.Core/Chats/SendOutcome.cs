@@ -1,0 +1,15 @@
+using OrleansRouter.Agents;
+
+namespace OrleansRouter.Chats;
+
+/// <summary>The result of one Bot API send.</summary>
+public abstract record SendOutcome
+{
+    public static SendOutcome Delivered(int messageId) => new SendDelivered(messageId);
+}
+
+public sealed record SendDelivered(int MessageId) : SendOutcome;
+
+/// <param name="RetryAfter">Telegram's <c>retry_after</c> on a 429, to be honoured exactly.</param>
+/// <param name="MigratedTo">Set when the group became a supergroup with this new chat id.</param>
+public sealed record SendFailed(FailureClass Class, string Code, string Detail, TimeSpan? RetryAfter = null, long? MigratedTo = null) : SendOutcome;

@@ -1,0 +1,80 @@
+namespace OrleansRouter.Host.Configuration;
+
+/// <summary>
+/// Every configuration key the router reads, with whether it is a secret and how often it must be rotated.
+/// <c>.env.example</c> documents exactly these keys; a test keeps the two in step.
+/// </summary>
+public static class ConfigKeys
+{
+    public const string RouterEnv = "ROUTER_ENV";
+    public const string TelegramBotToken = "TELEGRAM_BOT_TOKEN";
+    public const string TelegramTransportMode = "TELEGRAM_TRANSPORT_MODE";
+    public const string TelegramApiBaseUrl = "TELEGRAM_API_BASE_URL";
+    public const string TelegramIngress = "TELEGRAM_INGRESS";
+    public const string PersonaMapFile = "PERSONA_MAP_FILE";
+    public const string A2ATokenPrefix = "A2A_TOKEN_";
+    public const string AllowedChatIds = "ALLOWED_CHAT_IDS";
+    public const string QueueMaxDepthPerChat = "QUEUE_MAX_DEPTH_PER_CHAT";
+    public const string RetryMaxAttempts = "RETRY_MAX_ATTEMPTS";
+    public const string RetryBaseDelayMs = "RETRY_BASE_DELAY_MS";
+    public const string RetryMaxDelayMs = "RETRY_MAX_DELAY_MS";
+    public const string RetryCacheCapacity = "RETRY_CACHE_CAPACITY";
+    public const string A2ATimeoutSeconds = "A2A_TIMEOUT_SECONDS";
+    public const string OrleansClustering = "ORLEANS_CLUSTERING";
+    public const string OrleansStorage = "ORLEANS_STORAGE";
+    public const string OrleansClusterId = "ORLEANS_CLUSTER_ID";
+    public const string OrleansServiceId = "ORLEANS_SERVICE_ID";
+    public const string SiloPort = "SILO_PORT";
+    public const string GatewayPort = "GATEWAY_PORT";
+    public const string HttpEndpoint = "HTTP_ENDPOINT";
+    public const string HealthProbeSeconds = "HEALTH_PROBE_SECONDS";
+    public const string LogLevel = "LOG_LEVEL";
+    public const string LogFormat = "LOG_FORMAT";
+    public const string ShutdownDrainSeconds = "SHUTDOWN_DRAIN_SECONDS";
+    public const string BuildSha = "BUILD_SHA";
+    public const string ChatIdHashSalt = "CHAT_ID_HASH_SALT";
+
+    /// <summary>The catalog. A name ending in <c>*</c> is a family of keys, such as one token per persona.</summary>
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        new(RouterEnv),
+        new(TelegramBotToken, Secret: true, RotationDays: 90),
+        new(TelegramTransportMode),
+        new(TelegramApiBaseUrl),
+        new(TelegramIngress),
+        new(PersonaMapFile),
+        new(A2ATokenPrefix + "*", Secret: true, RotationDays: 180),
+        new(AllowedChatIds),
+        new(QueueMaxDepthPerChat),
+        new(RetryMaxAttempts),
+        new(RetryBaseDelayMs),
+        new(RetryMaxDelayMs),
+        new(RetryCacheCapacity),
+        new(A2ATimeoutSeconds),
+        new(OrleansClustering),
+        new(OrleansStorage),
+        new(OrleansClusterId),
+        new(OrleansServiceId),
+        new(SiloPort),
+        new(GatewayPort),
+        new(HttpEndpoint),
+        new(HealthProbeSeconds),
+        new(LogLevel),
+        new(LogFormat),
+        new(ShutdownDrainSeconds),
+        new(BuildSha),
+        new(ChatIdHashSalt, Secret: true),
+    ];
+
+    public static ConfigKey? Find(string name) =>
+        All.FirstOrDefault(k => k.Matches(name));
+}
+
+/// <param name="RotationDays">How old the secret may get before it must be rotated; null when it has no policy.</param>
+public sealed record ConfigKey(string Name, bool Secret = false, int? RotationDays = null)
+{
+    public bool IsFamily => Name.EndsWith('*');
+
+    public bool Matches(string name) =>
+        IsFamily ? name.StartsWith(Name[..^1], StringComparison.Ordinal) && name.Length > Name.Length - 1 : name == Name;
+}

@@ -1,0 +1,59 @@
+namespace OrleansRouter.Host.Configuration;
+
+/// <summary>
+/// The values a key takes when neither the process environment nor the env file sets it. <c>local</c> runs on
+/// embedded parts alone: the stub Bot API, the echo agent, memory storage and localhost clustering.
+/// </summary>
+public static class EnvironmentDefaults
+{
+    /// <summary>The persona map <c>local</c> uses when <c>PERSONA_MAP_FILE</c> is not set: everything goes to the echo agent.</summary>
+    public const string LocalPersonaMap = """
+        {
+          "default_persona": "echo",
+          "personas": {
+            "echo": { "agent_url": "builtin:echo", "persona_tag": "echo" }
+          }
+        }
+        """;
+
+    private static readonly Dictionary<string, string> Common = new()
+    {
+        [ConfigKeys.TelegramApiBaseUrl] = "https://api.telegram.org",
+        [ConfigKeys.TelegramIngress] = "polling",
+        [ConfigKeys.QueueMaxDepthPerChat] = "100",
+        [ConfigKeys.RetryMaxAttempts] = "5",
+        [ConfigKeys.RetryBaseDelayMs] = "500",
+        [ConfigKeys.RetryMaxDelayMs] = "60000",
+        [ConfigKeys.RetryCacheCapacity] = "10000",
+        [ConfigKeys.A2ATimeoutSeconds] = "60",
+        [ConfigKeys.OrleansClustering] = "localhost",
+        [ConfigKeys.OrleansStorage] = "memory",
+        [ConfigKeys.OrleansClusterId] = "orleans-router",
+        [ConfigKeys.OrleansServiceId] = "orleans-router",
+        [ConfigKeys.SiloPort] = "11111",
+        [ConfigKeys.GatewayPort] = "30000",
+        [ConfigKeys.HttpEndpoint] = "127.0.0.1:8080",
+        [ConfigKeys.HealthProbeSeconds] = "15",
+        [ConfigKeys.LogLevel] = "Information",
+        [ConfigKeys.LogFormat] = "json",
+        [ConfigKeys.ShutdownDrainSeconds] = "30",
+        [ConfigKeys.BuildSha] = "dev",
+    };
+
+    private static readonly Dictionary<string, string> Local = new()
+    {
+        [ConfigKeys.TelegramTransportMode] = "stub",
+        [ConfigKeys.ChatIdHashSalt] = "local-only-salt",
+    };
+
+    private static readonly Dictionary<string, string> Deployed = new()
+    {
+        [ConfigKeys.TelegramTransportMode] = "live",
+    };
+
+    public static string? For(RouterEnvironment? environment, string key)
+    {
+        var specific = environment == RouterEnvironment.Local ? Local : Deployed;
+        return specific.TryGetValue(key, out var value) ? value : Common.GetValueOrDefault(key);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net;
+using OrleansRouter.Agents.A2A;
+using OrleansRouter.Personas;
+using OrleansRouter.Queues;
+using Serilog.Events;
+
+namespace OrleansRouter.Host.Configuration;
+
+/// <summary>The whole configuration of one silo, read and checked once at start.</summary>
+public sealed record RouterSettings
+{
+    public required RouterEnvironment Environment { get; init; }
+
+    public required TelegramSettings Telegram { get; init; }
+
+    public required PersonaMap Personas { get; init; }
+
+    /// <summary>Whether a persona uses the built-in echo agent, which is then served on the HTTP endpoint.</summary>
+    public required bool ServesEchoAgent { get; init; }
+
+    public required QueueOptions Queue { get; init; }
+
+    public required A2AClientOptions A2A { get; init; }
+
+    public required ClusterSettings Cluster { get; init; }
+
+    public required HttpEndpoint Http { get; init; }
+
+    public required LoggingSettings Logging { get; init; }
+
+    public required string ChatIdHashSalt { get; init; }
+
+    public required string BuildSha { get; init; }
+
+    public required TimeSpan ShutdownDrain { get; init; }
+
+    public required TimeSpan HealthProbeInterval { get; init; }
+
+    /// <summary>Every secret value in the configuration, so the logs can blank them out wherever they appear.</summary>
+    public required IReadOnlyList<string> Secrets { get; init; }
+}
+
+public enum RouterEnvironment
+{
+    Local,
+    Staging,
+    Production,
+}
+
+public enum TransportMode
+{
+    /// <summary>The embedded Bot API look-alike on the router's own HTTP endpoint.</summary>
+    Stub,
+
+    /// <summary>A real Bot API server at <c>TELEGRAM_API_BASE_URL</c>.</summary>
+    Live,
+}
+
+public enum IngressMode
+{
+    Polling,
+}
+
+public enum ClusteringMode
+{
+    Localhost,
+}
+
+public enum StorageMode
+{
+    Memory,
+}
+
+public sealed record TelegramSettings(string Token, TransportMode Mode, Uri ApiBaseUrl, IngressMode Ingress);
+
+public sealed record ClusterSettings(ClusteringMode Clustering, StorageMode Storage, string ClusterId, string ServiceId, int SiloPort, int GatewayPort);
+
+public sealed record LoggingSettings(LogEventLevel Level, LogFormat Format);
+
+public enum LogFormat
+{
+    Json,
+    Text,
+}
+
+/// <summary>Where a listener binds: <c>host:port</c>, or <c>:port</c> for every interface.</summary>
+public sealed record HttpEndpoint(IPAddress Address, int Port)
+{
+    /// <summary>The URL this process uses to reach its own listener.</summary>
+    public Uri SelfUrl => new($"http://{(Address.Equals(IPAddress.Any) || Address.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : Format(Address))}:{Port}");
+
+    public bool IsLoopback => IPAddress.IsLoopback(Address);
+
+    public override string ToString() => $"{Format(Address)}:{Port}";
+
+    public static bool TryParse(string text, out HttpEndpoint? endpoint)
+    {
+        endpoint = null;
+        var colon = text.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(text.AsSpan(colon + 1), out var port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        var host = text[..colon].Trim('[', ']');
+        var address = host switch
+        {
+            "" or "*" or "0.0.0.0" => IPAddress.Any,
+            "localhost" => IPAddress.Loopback,
+            _ => IPAddress.TryParse(host, out var parsed) ? parsed : null,
+        };
+        if (address is null)
+        {
+            return false;
+        }
+
+        endpoint = new HttpEndpoint(address, port);
+        return true;
+    }
+
+    private static string Format(IPAddress address) =>
+        address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+}

@@ -1,0 +1,369 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using OrleansRouter.Agents.A2A;
+using OrleansRouter.Agents.Echo;
+using OrleansRouter.Configuration;
+using OrleansRouter.Personas;
+using OrleansRouter.Queues;
+using OrleansRouter.Telegram.Stub;
+using Serilog.Events;
+
+namespace OrleansRouter.Host.Configuration;
+
+/// <summary>
+/// Reads <see cref="RouterSettings"/> from the process environment, an optional env file and the environment's
+/// defaults, and collects every problem on the way instead of stopping at the first.
+/// </summary>
+public sealed partial class RouterSettingsReader
+{
+    private readonly ConfigLayers _layers;
+    private readonly List<ConfigProblem> _problems;
+
+    private RouterSettingsReader(ConfigLayers layers, List<ConfigProblem> problems)
+    {
+        _layers = layers;
+        _problems = problems;
+    }
+
+    public static (RouterSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(string? envFile, IReadOnlyDictionary<string, string> process)
+    {
+        var problems = new List<ConfigProblem>();
+        var file = ReadEnvFile(envFile, problems);
+        var layers = new ConfigLayers(process, file, envFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(envFile)));
+        var settings = new RouterSettingsReader(layers, problems).Read();
+        return (problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : settings, problems);
+    }
+
+    public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
+        System.Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
+
+    private static IReadOnlyDictionary<string, string> ReadEnvFile(string? path, List<ConfigProblem> problems)
+    {
+        if (path is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        if (!File.Exists(path))
+        {
+            problems.Add(new ConfigProblem("--env-file", $"{path} does not exist", "give the path of an env file, e.g. --env-file .env"));
+            return new Dictionary<string, string>();
+        }
+
+        var (values, fileProblems) = EnvFile.Parse(File.ReadAllText(path), path);
+        problems.AddRange(fileProblems);
+        return values;
+    }
+
+    private RouterSettings? Read()
+    {
+        _layers.Environment = ReadEnvironment();
+        WarnAboutUnknownFileKeys();
+
+        var mode = Choice(ConfigKeys.TelegramTransportMode, new Dictionary<string, TransportMode> { ["stub"] = TransportMode.Stub, ["live"] = TransportMode.Live });
+        var http = Endpoint(ConfigKeys.HttpEndpoint);
+        var token = ReadToken(mode);
+        var apiBase = HttpUrl(ConfigKeys.TelegramApiBaseUrl);
+        var ingress = Choice(ConfigKeys.TelegramIngress, new Dictionary<string, IngressMode> { ["polling"] = IngressMode.Polling });
+        var (personas, echo) = ReadPersonaMap(http);
+        var queue = ReadQueue();
+        var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
+        var cluster = ReadCluster();
+        var logging = ReadLogging();
+        var salt = ReadSalt();
+        var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
+        var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
+
+        if (_layers.Environment is not { } environment || mode is null || http is null || token is null || apiBase is null || ingress is null
+            || personas is null || queue is null || timeout is null || cluster is null || logging is null || salt is null || drain is null || probe is null)
+        {
+            return null;
+        }
+
+        return new RouterSettings
+        {
+            Environment = environment,
+            Telegram = new TelegramSettings(token, mode.Value, mode == TransportMode.Stub ? http.SelfUrl : apiBase, ingress.Value),
+            Personas = personas,
+            ServesEchoAgent = echo,
+            Queue = queue,
+            A2A = new A2AClientOptions { Timeout = TimeSpan.FromSeconds(timeout.Value) },
+            Cluster = cluster,
+            Http = http,
+            Logging = logging,
+            ChatIdHashSalt = salt,
+            BuildSha = _layers[ConfigKeys.BuildSha] ?? "dev",
+            ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
+            HealthProbeInterval = TimeSpan.FromSeconds(probe.Value),
+            Secrets = [token, salt, .. personas.All.Select(p => p.Auth.Credential).OfType<string>()],
+        };
+    }
+
+    private RouterEnvironment? ReadEnvironment()
+    {
+        if (_layers.Explicit(ConfigKeys.RouterEnv) is null)
+        {
+            Report(ConfigKeys.RouterEnv, "is not set", "set it to local, staging or production (ops/start-silo.sh <env> does)");
+            return null;
+        }
+
+        return Choice(ConfigKeys.RouterEnv, new Dictionary<string, RouterEnvironment>
+        {
+            ["local"] = RouterEnvironment.Local,
+            ["staging"] = RouterEnvironment.Staging,
+            ["production"] = RouterEnvironment.Production,
+        });
+    }
+
+    private string? ReadToken(TransportMode? mode)
+    {
+        var token = _layers[ConfigKeys.TelegramBotToken];
+        if (token is null)
+        {
+            if (mode == TransportMode.Stub)
+            {
+                return StubBotApi.DefaultToken;
+            }
+
+            Report(ConfigKeys.TelegramBotToken, "is not set", "set the bot token from @BotFather");
+            return null;
+        }
+
+        if (mode == TransportMode.Live && !BotTokenShape().IsMatch(token))
+        {
+            Report(ConfigKeys.TelegramBotToken, "does not look like a bot token", "a token is <bot id>:<secret>, as @BotFather gives it");
+            return null;
+        }
+
+        return token;
+    }
+
+    private (PersonaMap? Map, bool UsesEcho) ReadPersonaMap(HttpEndpoint? http)
+    {
+        var path = _layers[ConfigKeys.PersonaMapFile];
+        string json;
+        if (path is null)
+        {
+            if (_layers.Environment != RouterEnvironment.Local)
+            {
+                Report(ConfigKeys.PersonaMapFile, "is not set", "point it at the persona map JSON file");
+                return (null, false);
+            }
+
+            json = EnvironmentDefaults.LocalPersonaMap;
+        }
+        else
+        {
+            var full = _layers.ResolvePath(ConfigKeys.PersonaMapFile, path);
+            if (!File.Exists(full))
+            {
+                Report(ConfigKeys.PersonaMapFile, $"{full} does not exist", "point it at the persona map JSON file");
+                return (null, false);
+            }
+
+            json = File.ReadAllText(full);
+        }
+
+        var echoUrl = http is null ? null : new Uri(http.SelfUrl, EchoAgentEndpoints.Path);
+        var (map, problems) = new PersonaMapReader(ConfigKeys.PersonaMapFile, key => _layers[key], echoUrl).Read(json);
+        _problems.AddRange(problems);
+        return (map, map?.All.Any(p => p.AgentUrl == echoUrl) == true);
+    }
+
+    private QueueOptions? ReadQueue()
+    {
+        var depth = Int(ConfigKeys.QueueMaxDepthPerChat, 1, 100_000);
+        var attempts = Int(ConfigKeys.RetryMaxAttempts, 1, 100);
+        var baseDelay = Int(ConfigKeys.RetryBaseDelayMs, 1, 3_600_000);
+        var maxDelay = Int(ConfigKeys.RetryMaxDelayMs, 1, 86_400_000);
+        var capacity = Int(ConfigKeys.RetryCacheCapacity, 1, 10_000_000);
+        var allowed = ChatIds(ConfigKeys.AllowedChatIds);
+        if (baseDelay > maxDelay)
+        {
+            Report(ConfigKeys.RetryBaseDelayMs, $"is larger than {ConfigKeys.RetryMaxDelayMs}", "make the first delay no longer than the longest");
+            return null;
+        }
+
+        if (depth is null || attempts is null || baseDelay is null || maxDelay is null || capacity is null || allowed.Failed)
+        {
+            return null;
+        }
+
+        return new QueueOptions
+        {
+            MaxDepthPerChat = depth.Value,
+            RetryMaxAttempts = attempts.Value,
+            RetryBaseDelay = TimeSpan.FromMilliseconds(baseDelay.Value),
+            RetryMaxDelay = TimeSpan.FromMilliseconds(maxDelay.Value),
+            RetryCacheCapacity = capacity.Value,
+            AllowedChatIds = allowed.Ids,
+        };
+    }
+
+    private ClusterSettings? ReadCluster()
+    {
+        var clustering = Choice(ConfigKeys.OrleansClustering, new Dictionary<string, ClusteringMode> { ["localhost"] = ClusteringMode.Localhost });
+        var storage = Choice(ConfigKeys.OrleansStorage, new Dictionary<string, StorageMode> { ["memory"] = StorageMode.Memory });
+        var clusterId = _layers[ConfigKeys.OrleansClusterId];
+        var serviceId = _layers[ConfigKeys.OrleansServiceId];
+        var siloPort = Int(ConfigKeys.SiloPort, 1, 65535);
+        var gatewayPort = Int(ConfigKeys.GatewayPort, 1, 65535);
+        if (siloPort is not null && siloPort == gatewayPort)
+        {
+            Report(ConfigKeys.GatewayPort, $"is the same port as {ConfigKeys.SiloPort}", "give the silo and the gateway different ports");
+            return null;
+        }
+
+        return clustering is null || storage is null || clusterId is null || serviceId is null || siloPort is null || gatewayPort is null
+            ? null
+            : new ClusterSettings(clustering.Value, storage.Value, clusterId, serviceId, siloPort.Value, gatewayPort.Value);
+    }
+
+    private LoggingSettings? ReadLogging()
+    {
+        var level = Choice(ConfigKeys.LogLevel, new Dictionary<string, LogEventLevel>
+        {
+            ["verbose"] = LogEventLevel.Verbose,
+            ["trace"] = LogEventLevel.Verbose,
+            ["debug"] = LogEventLevel.Debug,
+            ["information"] = LogEventLevel.Information,
+            ["info"] = LogEventLevel.Information,
+            ["warning"] = LogEventLevel.Warning,
+            ["warn"] = LogEventLevel.Warning,
+            ["error"] = LogEventLevel.Error,
+        });
+        var format = Choice(ConfigKeys.LogFormat, new Dictionary<string, LogFormat> { ["json"] = LogFormat.Json, ["text"] = LogFormat.Text });
+        return level is null || format is null ? null : new LoggingSettings(level.Value, format.Value);
+    }
+
+    private string? ReadSalt()
+    {
+        var salt = _layers[ConfigKeys.ChatIdHashSalt];
+        if (salt is null)
+        {
+            Report(ConfigKeys.ChatIdHashSalt, "is not set", "set a random secret of 16 or more characters, e.g. openssl rand -hex 16");
+            return null;
+        }
+
+        if (salt.Length < 16 && _layers.Environment != RouterEnvironment.Local)
+        {
+            Report(ConfigKeys.ChatIdHashSalt, "is shorter than 16 characters", "use a longer random secret, e.g. openssl rand -hex 16");
+            return null;
+        }
+
+        return salt;
+    }
+
+    private T? Choice<T>(string key, IReadOnlyDictionary<string, T> choices)
+        where T : struct
+    {
+        var value = _layers[key];
+        if (value is null)
+        {
+            Report(key, "is not set", $"set it to one of: {string.Join(", ", choices.Keys)}");
+            return null;
+        }
+
+        if (choices.TryGetValue(value.ToLowerInvariant(), out var choice))
+        {
+            return choice;
+        }
+
+        Report(key, $"'{value}' is not one of: {string.Join(", ", choices.Keys)}", "choose one of the listed values");
+        return null;
+    }
+
+    private int? Int(string key, int min, int max)
+    {
+        var value = _layers[key];
+        if (value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Report(key, value is null ? "is not set" : $"'{value}' is not a whole number from {min} to {max}", $"set a number from {min} to {max}");
+        return null;
+    }
+
+    private Uri? HttpUrl(string key)
+    {
+        var value = _layers[key];
+        if (value is not null && Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            return url;
+        }
+
+        Report(key, value is null ? "is not set" : $"'{value}' is not an http(s) URL", "e.g. https://api.telegram.org");
+        return null;
+    }
+
+    private HttpEndpoint? Endpoint(string key)
+    {
+        var value = _layers[key];
+        if (value is not null && HttpEndpoint.TryParse(value, out var endpoint))
+        {
+            return endpoint;
+        }
+
+        Report(key, value is null ? "is not set" : $"'{value}' is not host:port", "e.g. 127.0.0.1:8080, or :8080 for every interface");
+        return null;
+    }
+
+    private (IReadOnlySet<long>? Ids, bool Failed) ChatIds(string key)
+    {
+        var value = _layers[key];
+        if (value is null)
+        {
+            return (null, false);
+        }
+
+        var ids = new HashSet<long>();
+        foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!long.TryParse(part, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) || id == 0)
+            {
+                Report(key, $"'{part}' is not a chat id", "list numeric chat ids separated by commas, e.g. 12345,-1001234567890");
+                return (null, true);
+            }
+
+            ids.Add(id);
+        }
+
+        return (ids, false);
+    }
+
+    private void WarnAboutUnknownFileKeys()
+    {
+        foreach (var key in _layers.FileKeys.Where(k => ConfigKeys.Find(k) is null))
+        {
+            var closest = ConfigKeys.All.Where(k => !k.IsFamily).MinBy(k => Distance(k.Name, key));
+            var hint = closest is not null && Distance(closest.Name, key) <= 3 ? $"did you mean {closest.Name}?" : "remove it, or check .env.example for the key names";
+            _problems.Add(ConfigProblem.Warning(key, "is not a key the router reads", hint));
+        }
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+
+    private void Report(string key, string problem, string hint) => _problems.Add(new ConfigProblem(key, problem, hint));
+
+    [GeneratedRegex(@"^\d{3,}:[A-Za-z0-9_-]{30,}$")]
+    private static partial Regex BotTokenShape();
+}

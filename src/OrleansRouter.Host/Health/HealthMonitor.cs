@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansRouter.Agents;
+using OrleansRouter.Grains;
+using OrleansRouter.Host.Telemetry;
+using OrleansRouter.Personas;
+using Telegram.Bot;
+
+namespace OrleansRouter.Host.Health;
+
+/// <summary>
+/// Probes the outside parts: <c>getMe</c> for Telegram, the card of every persona's agent for A2A; and reads the
+/// personas' rate windows. Every second until everything is ready, then every <c>HEALTH_PROBE_SECONDS</c>.
+/// </summary>
+public sealed class HealthMonitor(
+    ITelegramBotClient bot,
+    IAgentClient agents,
+    PersonaMap personas,
+    IGrainFactory grains,
+    RouterHealth health,
+    TimeSpan interval,
+    TimeProvider clock,
+    ILogger<HealthMonitor> logger) : BackgroundService
+{
+    private static readonly TimeSpan StartupInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var wasReady = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.WhenAll(ProbeTelegramAsync(stoppingToken), ProbeAgentsAsync(stoppingToken), ReadRateWindowsAsync(stoppingToken));
+            if (health.IsReady && !wasReady)
+            {
+                HostLog.Ready(logger);
+            }
+
+            wasReady |= health.IsReady;
+            var wait = wasReady ? interval : StartupInterval;
+            await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task ProbeTelegramAsync(CancellationToken stoppingToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(ProbeTimeout);
+        (bool Passed, string Detail) result;
+        try
+        {
+            var me = await bot.GetMe(timeout.Token);
+            result = (true, $"getMe answered as @{me.Username}");
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            result = (false, $"getMe failed: {e.Message}");
+        }
+
+        var (after, changed) = health.ReportTelegram(result.Passed, result.Detail);
+        if (changed)
+        {
+            HostLog.HealthChanged(logger, "telegram", after.Status, after.Detail);
+        }
+    }
+
+    private Task ProbeAgentsAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(personas.All.Select(async persona =>
+        {
+            var probe = await agents.ProbeAsync(persona, stoppingToken);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            var (after, changed) = health.ReportAgent(persona.Name, probe.Healthy, probe.Detail);
+            if (changed)
+            {
+                HostLog.HealthChanged(logger, $"agent {persona.Name}", after.Status, after.Detail);
+            }
+        }));
+
+    private async Task ReadRateWindowsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var usage = await Task.WhenAll(personas.All
+                .Where(p => p.RateWindow is not null)
+                .Select(p => grains.GetGrain<IPersonaGrain>(p.Name).GetUsageAsync()));
+            health.ReportRateWindows(usage);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // The silo is stopping under us; there is nothing left to report.
+        }
+    }
+}

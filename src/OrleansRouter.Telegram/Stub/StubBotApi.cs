@@ -1,0 +1,178 @@
+using Telegram.Bot.Types;
+using Telegram.Bot.Types.Enums;
+
+namespace OrleansRouter.Telegram.Stub;
+
+/// <summary>
+/// An in-memory Bot API look-alike: users post messages into chats, the bot fetches them with <c>getUpdates</c>
+/// (long polling, with Telegram's offset confirmation) and answers with <c>sendMessage</c>. Served over real HTTP by
+/// <see cref="StubBotApiEndpoints"/>, so the real Telegram.Bot client is exercised offline.
+/// </summary>
+public sealed class StubBotApi(string token, TimeProvider clock)
+{
+    /// <summary>The token the local environment uses when none is configured: it only opens the stub.</summary>
+    public const string DefaultToken = "7000000001:local-stub-token";
+
+    private const int MaxMessageLength = 4096;
+    private const long GroupMemberId = 7_100_000_001;
+
+    private readonly Lock _gate = new();
+    private readonly List<Update> _unconfirmed = [];
+    private readonly Dictionary<long, ChatLog> _chats = [];
+    private int _nextUpdateId = 1;
+    private TaskCompletionSource _arrived = NewSignal();
+
+    public User Bot { get; } = new()
+    {
+        Id = 7_000_000_001,
+        IsBot = true,
+        FirstName = "OrleansRouter stub",
+        Username = "orleans_router_stub_bot",
+    };
+
+    public bool Authorizes(string presented) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(token));
+
+    /// <summary>A user writes into a chat: positive ids are private chats, negative ids groups.</summary>
+    public (int UpdateId, int MessageId) PostUserMessage(long chatId, string text, string? senderName)
+    {
+        lock (_gate)
+        {
+            var log = ChatOf(chatId);
+            var messageId = log.NextMessageId++;
+            var message = new Message
+            {
+                Id = messageId,
+                Date = clock.GetUtcNow().UtcDateTime,
+                Chat = chatId > 0
+                    ? new Chat { Id = chatId, Type = ChatType.Private, FirstName = senderName ?? "Stub user" }
+                    : new Chat { Id = chatId, Type = ChatType.Supergroup, Title = "Stub group" },
+                From = new User { Id = chatId > 0 ? chatId : GroupMemberId, FirstName = senderName ?? "Stub user" },
+                Text = text,
+            };
+            var update = new Update { Id = _nextUpdateId++, Message = message };
+            _unconfirmed.Add(update);
+            log.Entries.Add(new StubEntry(messageId, "user", text, clock.GetUtcNow(), null));
+            _arrived.TrySetResult();
+            return (update.Id, messageId);
+        }
+    }
+
+    /// <summary>
+    /// Telegram's getUpdates: an offset confirms every update below it; waits up to <paramref name="wait"/> for one
+    /// to arrive when none is pending.
+    /// </summary>
+    public async Task<Update[]> GetUpdatesAsync(int? offset, int limit, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        while (true)
+        {
+            Task arrived;
+            lock (_gate)
+            {
+                if (offset is { } confirmed)
+                {
+                    _unconfirmed.RemoveAll(u => u.Id < confirmed);
+                }
+
+                if (_unconfirmed.Count > 0 || wait <= TimeSpan.Zero)
+                {
+                    return _unconfirmed.Take(Math.Clamp(limit, 1, 100)).ToArray();
+                }
+
+                if (_arrived.Task.IsCompleted)
+                {
+                    _arrived = NewSignal();
+                }
+
+                arrived = _arrived.Task;
+            }
+
+            try
+            {
+                await arrived.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return [];
+            }
+        }
+    }
+
+    public Message SendMessage(long chatId, string text, int? replyTo)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new StubApiException(400, "Bad Request: message text is empty");
+        }
+
+        if (text.Length > MaxMessageLength)
+        {
+            throw new StubApiException(400, "Bad Request: message is too long");
+        }
+
+        lock (_gate)
+        {
+            if (!_chats.TryGetValue(chatId, out var log))
+            {
+                throw new StubApiException(400, "Bad Request: chat not found");
+            }
+
+            var messageId = log.NextMessageId++;
+            log.Entries.Add(new StubEntry(messageId, "bot", text, clock.GetUtcNow(), replyTo));
+            return new Message
+            {
+                Id = messageId,
+                Date = clock.GetUtcNow().UtcDateTime,
+                Chat = new Chat { Id = chatId, Type = chatId > 0 ? ChatType.Private : ChatType.Supergroup },
+                From = Bot,
+                Text = text,
+            };
+        }
+    }
+
+    public void SendChatAction(long chatId)
+    {
+        lock (_gate)
+        {
+            if (!_chats.TryGetValue(chatId, out var log))
+            {
+                throw new StubApiException(400, "Bad Request: chat not found");
+            }
+
+            log.TypingActions++;
+        }
+    }
+
+    public StubTranscript? Transcript(long chatId)
+    {
+        lock (_gate)
+        {
+            return _chats.TryGetValue(chatId, out var log) ? new StubTranscript(chatId, log.Entries.ToArray(), log.TypingActions) : null;
+        }
+    }
+
+    private ChatLog ChatOf(long chatId)
+    {
+        if (!_chats.TryGetValue(chatId, out var log))
+        {
+            log = new ChatLog();
+            _chats[chatId] = log;
+        }
+
+        return log;
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed class ChatLog
+    {
+        public List<StubEntry> Entries { get; } = [];
+
+        public int NextMessageId { get; set; } = 1;
+
+        public int TypingActions { get; set; }
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using OrleansRouter.EndToEnd.Support;
+using OrleansRouter.Testing;
+
+namespace OrleansRouter.EndToEnd;
+
+/// <summary>
+/// The live transport against servers the router never saw: a Bot API emulator and an A2A agent written in the tests.
+/// </summary>
+public sealed class LiveModeTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("router-e2e-").FullName;
+    private BotApiEmulator _telegram = null!;
+
+    public async ValueTask InitializeAsync() => _telegram = await BotApiEmulator.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _telegram.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private Dictionary<string, string> LiveEnvironment(A2ATestAgent agent)
+    {
+        var personas = Path.Combine(_directory, "personas.json");
+        File.WriteAllText(personas, new JsonObject
+        {
+            ["default_persona"] = "tester",
+            ["personas"] = new JsonObject { ["tester"] = new JsonObject { ["agent_url"] = agent.BaseUrl.AbsoluteUri } },
+        }.ToJsonString());
+        return new Dictionary<string, string>
+        {
+            ["ROUTER_ENV"] = "local",
+            ["TELEGRAM_TRANSPORT_MODE"] = "live",
+            ["TELEGRAM_API_BASE_URL"] = _telegram.BaseUrl.AbsoluteUri,
+            ["TELEGRAM_BOT_TOKEN"] = _telegram.Token,
+            ["PERSONA_MAP_FILE"] = personas,
+            ["LOG_LEVEL"] = "Debug",
+        };
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task Every_message_of_fifty_chats_gets_one_reply_in_order_and_is_confirmed_only_after_it_was_accepted(string version)
+    {
+        await using var agent = await A2ATestAgent.StartAsync(version);
+        await using var router = RouterProcess.Start(LiveEnvironment(agent));
+        await router.WaitForHealthyAsync();
+
+        var chats = Traffic.Chats(50);
+        var updates = new System.Collections.Concurrent.ConcurrentDictionary<long, long>();
+        await Traffic.PostAsync(chats, 5, (chat, text) =>
+        {
+            updates[_telegram.Post(chat, text)] = chat;
+            return Task.CompletedTask;
+        });
+        await _telegram.WaitUntilAsync(t => t.Sent.Count >= 250 && t.ConfirmedAt.Count >= 250, TimeSpan.FromSeconds(120), "250 replies and 250 confirmations");
+
+        var expected = Enumerable.Range(1, 5).Select(i => $"reply: {Traffic.Text(i)}").ToList();
+        Assert.All(chats, chat => Assert.Equal(expected, _telegram.SentTo(chat).Select(m => m.Text)));
+        Assert.Equal(250, _telegram.Sent.Count);
+        Assert.All(agent.Calls, call => Assert.Equal(version == "1.0" ? "SendMessage" : "message/send", call.Method));
+
+        // Each update was confirmed (the next getUpdates offset passed it) no sooner than its grain accepted it.
+        var accepted = router.EventsNamed("update.accepted").ToDictionary(
+            e => e["update_id"]!.GetValue<long>(),
+            e => DateTimeOffset.Parse(e["timestamp"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(updates.Keys.Order(), accepted.Keys.Order());
+        Assert.All(updates.Keys, update => Assert.True(
+            _telegram.ConfirmedAt[update] >= accepted[update],
+            $"update {update} was confirmed at {_telegram.ConfirmedAt[update]:O}, before it was accepted at {accepted[update]:O}"));
+    }
+
+    [Fact]
+    public async Task Logs_hold_neither_the_bot_token_nor_a_raw_chat_id()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        await using var router = RouterProcess.Start(LiveEnvironment(agent));
+        await router.WaitForHealthyAsync();
+        var chats = Traffic.Chats(5);
+
+        await Traffic.PostAsync(chats, 2, (chat, text) => Task.FromResult(_telegram.Post(chat, text)));
+        await _telegram.WaitUntilAsync(t => t.Sent.Count >= 10, TimeSpan.FromSeconds(60), "10 replies");
+        router.Terminate();
+        await router.WaitForExitAsync(TimeSpan.FromSeconds(40));
+
+        var output = router.Output;
+        Assert.Contains("chat_id_hash", output);
+        Assert.DoesNotContain(_telegram.Token.Split(':')[1], output);
+        Assert.All(chats, chat => Assert.DoesNotContain(chat.ToString(System.Globalization.CultureInfo.InvariantCulture), output));
+    }
+
+    [Fact]
+    public async Task A_router_killed_mid_run_gets_every_unconfirmed_update_again_after_a_restart()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        agent.Answer = call => new AgentAnswer.Slow(TimeSpan.FromMilliseconds(100), new AgentAnswer.Result(agent.MessageResult($"reply: {call.Text}", "c")));
+        var environment = LiveEnvironment(agent);
+        var texts = new System.Collections.Concurrent.ConcurrentDictionary<long, (long Chat, string Text)>();
+        var chats = Traffic.Chats(10);
+
+        void Post(long chat, string text) => texts[_telegram.Post(chat, text)] = (chat, text);
+
+        await using (var first = RouterProcess.Start(environment))
+        {
+            await first.WaitForHealthyAsync();
+            var posting = Traffic.PostAsync(chats, 10, async (chat, text) =>
+            {
+                Post(chat, text);
+                await Task.Delay(100);
+            });
+            await _telegram.WaitUntilAsync(t => t.Sent.Count >= 5, TimeSpan.FromSeconds(60), "the first replies");
+            first.Kill();
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
+            await posting;
+        }
+
+        // Users go on writing while the router is down.
+        foreach (var chat in chats)
+        {
+            Post(chat, "while you were away");
+        }
+
+        var unconfirmed = _telegram.Unconfirmed;
+        Assert.NotEmpty(unconfirmed);
+        var pollsBefore = _telegram.Polls.Count;
+
+        await using var second = RouterProcess.Start(environment);
+        await second.WaitForHealthyAsync();
+        await _telegram.WaitUntilAsync(
+            t => unconfirmed.All(u => t.ConfirmedAt.ContainsKey(u) && t.SentTo(texts[u].Chat).Any(m => m.Text == $"reply: {texts[u].Text}")),
+            TimeSpan.FromSeconds(90),
+            "a reply to every update left unconfirmed by the killed router");
+
+        // The restarted router asked from the oldest unconfirmed update on: nothing skipped.
+        Assert.All(_telegram.Polls.Skip(pollsBefore).Take(1), poll => Assert.True(poll.Offset is null || poll.Offset <= unconfirmed.Min()));
+
+        second.Terminate();
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(40)));
+    }
+}

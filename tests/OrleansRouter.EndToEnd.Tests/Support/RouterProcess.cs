@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using OrleansRouter.Testing;
+
+namespace OrleansRouter.EndToEnd.Support;
+
+/// <summary>
+/// The real router executable, started as a process on ports of its own, with its stdout read as JSON log lines.
+/// Disposing kills it if it still runs.
+/// </summary>
+public sealed partial class RouterProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private const int SigKill = 9;
+
+    /// <summary>Keys the router reads; cleared from the inherited environment so a test sets exactly what it means.</summary>
+    private static readonly string[] RouterPrefixes =
+        ["ROUTER_", "TELEGRAM_", "PERSONA_", "A2A_", "ALLOWED_", "QUEUE_", "RETRY_", "ORLEANS_", "SILO_", "GATEWAY_", "HTTP_ENDPOINT", "HEALTH_", "LOG_", "SHUTDOWN_", "BUILD_SHA", "CHAT_ID_"];
+
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    private RouterProcess(Process process, Uri httpUrl)
+    {
+        _process = process;
+        HttpUrl = httpUrl;
+    }
+
+    public Uri HttpUrl { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output => string.Join("\n", _lines) + "\n" + string.Join("\n", _errors);
+
+    public IReadOnlyList<string> StandardError => _errors.ToArray();
+
+    /// <summary>Every stdout line that is a JSON object: the router's log events.</summary>
+    public IReadOnlyList<JsonObject> Events => _lines
+        .Select(line => { try { return JsonNode.Parse(line) as JsonObject; } catch (System.Text.Json.JsonException) { return null; } })
+        .OfType<JsonObject>()
+        .ToList();
+
+    public IEnumerable<JsonObject> EventsNamed(string name) => Events.Where(e => e["event"]?.GetValue<string>() == name);
+
+    /// <summary>Starts the router with <paramref name="environment"/> on fresh loopback ports (unless given).</summary>
+    public static RouterProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var settings = new Dictionary<string, string>(environment);
+        settings.TryAdd("HTTP_ENDPOINT", $"127.0.0.1:{FreePort.Next()}");
+        settings.TryAdd("SILO_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        settings.TryAdd("GATEWAY_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.ArgumentList.Add(ExecutablePath());
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => RouterPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the router did not start");
+        var router = new RouterProcess(process, new Uri($"http://{settings["HTTP_ENDPOINT"]}"));
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { router._lines.Enqueue(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { router._errors.Enqueue(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return router;
+    }
+
+    public static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansRouter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("OrleansRouter.sln not found above the test binaries");
+    }
+
+    private static string ExecutablePath()
+    {
+        var configuration = typeof(RouterProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RouterConfiguration").Value;
+        var path = Path.Combine(RepositoryRoot(), "src", "OrleansRouter.Host", "bin", configuration!, "net10.0", "orleans-router.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the router first.", path);
+    }
+
+    /// <summary>Waits for <c>/healthz</c> to answer 200; fails with the router's output if it exits or takes too long.</summary>
+    public async Task<JsonObject> WaitForHealthyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The router exited with {_process.ExitCode} before it was healthy:\n{Output}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(new Uri(HttpUrl, "/healthz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"The router was not healthy in time:\n{Output}");
+    }
+
+    public void Terminate() => Signal(SigTerm);
+
+    public void Kill() => Signal(SigKill);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Signal(int signal)
+    {
+        if (!_process.HasExited && Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using OrleansRouter.Host.Configuration;
+
+namespace OrleansRouter.Tests.Configuration;
+
+/// <summary><c>.env.example</c> is the catalog of every key the code reads: the two never drift apart.</summary>
+public sealed partial class ConfigCatalogTests
+{
+    private static readonly string Catalog = File.ReadAllText(Path.Combine(RepositoryRoot(), ".env.example"));
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansRouter.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("OrleansRouter.sln not found above the test binaries");
+    }
+
+    /// <summary>Each key is documented by a block of comment lines ending in "secret: yes|no" (and "rotation: N days").</summary>
+    private static Dictionary<string, (bool Secret, int? Rotation)> Documented() =>
+        KeyBlock().Matches(Catalog).ToDictionary(
+            m => m.Groups["key"].Value,
+            m => (m.Groups["secret"].Value == "yes", m.Groups["days"].Success ? int.Parse(m.Groups["days"].Value, System.Globalization.CultureInfo.InvariantCulture) : (int?)null));
+
+    [Fact]
+    public void Every_key_the_code_reads_is_in_the_catalog_and_nothing_else_is()
+    {
+        var documented = Documented().Keys.Select(k => k.Replace("<PERSONA>", "*", StringComparison.Ordinal)).Order().ToList();
+        var read = ConfigKeys.All.Select(k => k.Name).Order().ToList();
+
+        Assert.Equal(read, documented);
+    }
+
+    [Fact]
+    public void The_catalog_states_each_secret_and_its_rotation_as_the_code_enforces_it()
+    {
+        var documented = Documented();
+
+        foreach (var key in ConfigKeys.All)
+        {
+            var (secret, rotation) = documented[key.Name.Replace("*", "<PERSONA>", StringComparison.Ordinal)];
+            Assert.True(key.Secret == secret, $"{key.Name}: secret in code {key.Secret}, in catalog {secret}");
+            Assert.True(key.RotationDays == rotation, $"{key.Name}: rotation in code {key.RotationDays}, in catalog {rotation}");
+        }
+    }
+
+    [Fact]
+    public void The_catalog_holds_no_secret_values()
+    {
+        foreach (Match line in AssignedLine().Matches(Catalog))
+        {
+            var key = line.Groups["key"].Value;
+            var isSecret = ConfigKeys.Find(key)?.Secret ?? false;
+            Assert.False(isSecret && line.Groups["value"].Value.Length > 0, $"{key} has a value in .env.example");
+        }
+    }
+
+    [GeneratedRegex(@"^# (?<key>[A-Z0-9_]+(?:<PERSONA>)?)\n(?:#.*\n)*?# .*secret: (?<secret>yes|no)(?:, rotation: (?<days>\d+) days)?.*\n", RegexOptions.Multiline)]
+    private static partial Regex KeyBlock();
+
+    [GeneratedRegex(@"^(?<key>[A-Z0-9_]+)=(?<value>.*)$", RegexOptions.Multiline)]
+    private static partial Regex AssignedLine();
+}

@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using OrleansRouter.Agents;
+using OrleansRouter.Chats;
+using OrleansRouter.Personas;
+
+namespace OrleansRouter.Tests.Support;
+
+/// <summary>An agent whose answers a test scripts; by default it says "reply: text" in one conversation per chat persona.</summary>
+public sealed class ScriptedAgent : IAgentClient
+{
+    private readonly ConcurrentQueue<AgentRequest> _requests = new();
+
+    public Func<AgentRequest, Task<AgentOutcome>> Answer { get; set; } =
+        request => Task.FromResult<AgentOutcome>(new AgentReply(AgentReplyKind.Message, $"reply: {request.Text}", request.ContextId ?? $"ctx-{request.Persona.Name}", null));
+
+    public IReadOnlyList<AgentRequest> Requests => _requests.ToArray();
+
+    public IReadOnlyList<AgentRequest> RequestsWith(string marker) => _requests.Where(r => r.Text.Contains(marker, StringComparison.Ordinal)).ToArray();
+
+    public Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        _requests.Enqueue(request);
+        return Answer(request);
+    }
+
+    public Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken) => Task.FromResult(new AgentProbe(true, "scripted"));
+}
+
+/// <summary>A chat sender that records what each chat was sent, and fails when a test tells it to.</summary>
+public sealed class RecordingSender : IChatSender
+{
+    private readonly ConcurrentDictionary<long, ConcurrentQueue<string>> _sent = new();
+    private readonly ConcurrentQueue<(long ChatId, string Text)> _attempts = new();
+
+    /// <summary>Returns the outcome of the next send to a chat; null delivers.</summary>
+    public Func<long, string, SendOutcome?>? Fail { get; set; }
+
+    public IReadOnlyList<string> SentTo(long chatId) => _sent.TryGetValue(chatId, out var sent) ? sent.ToArray() : [];
+
+    public int AttemptsTo(long chatId) => _attempts.Count(a => a.ChatId == chatId);
+
+    public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken)
+    {
+        _attempts.Enqueue((chatId, text));
+        if (Fail?.Invoke(chatId, text) is { } failure)
+        {
+            return Task.FromResult(failure);
+        }
+
+        _sent.GetOrAdd(chatId, _ => new ConcurrentQueue<string>()).Enqueue(text);
+        return Task.FromResult(SendOutcome.Delivered(1));
+    }
+
+    public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken) => Task.FromResult(SendOutcome.Delivered(0));
+}
+
+public sealed class NoTyping : ITypingIndicator
+{
+    public IAsyncDisposable Start(long chatId) => new Nothing();
+
+    private sealed class Nothing : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using OrleansRouter.Agents;
+using OrleansRouter.Chats;
+using OrleansRouter.Grains;
+using OrleansRouter.Grains.Storage;
+using OrleansRouter.Personas;
+using OrleansRouter.Privacy;
+using OrleansRouter.Queues;
+
+namespace OrleansRouter.Tests.Support;
+
+/// <summary>
+/// An in-process Orleans cluster with the router's grains, memory storage, and fakes at the adapter boundary.
+/// Tests of one class share it, each on chat ids of its own.
+/// </summary>
+public abstract class RouterCluster : IAsyncLifetime
+{
+    private static long _nextChatId = 1_000;
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public ScriptedAgent Agent { get; } = new();
+
+    public RecordingSender Sender { get; } = new();
+
+    public QueueGauge Gauge { get; } = new();
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    public abstract PersonaMap Personas { get; }
+
+    public virtual QueueOptions Queue => new() { RetryBaseDelay = TimeSpan.FromMilliseconds(20), RetryMaxDelay = TimeSpan.FromMilliseconds(100), RetryMaxAttempts = 3 };
+
+    public virtual TimeProvider Clock => TimeProvider.System;
+
+    public static long NewChatId() => Interlocked.Increment(ref _nextChatId);
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => ConfigureSilo(silo));
+        builder.ConfigureSiloHost((_, host) =>
+        {
+            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge));
+            host.Services.AddSingleton<IAgentClient>(Agent);
+            host.Services.AddSingleton<IChatSender>(Sender);
+            host.Services.AddSingleton<ITypingIndicator, NoTyping>();
+            ConfigureServices(host.Services);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    protected virtual void ConfigureSilo(ISiloBuilder silo) => silo
+        .AddMemoryGrainStorage(StorageNames.Chats)
+        .AddMemoryGrainStorage(StorageNames.Personas);
+
+    private static int _nextUpdateId = 1;
+
+    /// <summary>A text message into a chat, with a fresh update id.</summary>
+    public static InboundMessage Message(long chatId, string text, long? updateId = null) =>
+        new(updateId ?? Interlocked.Increment(ref _nextUpdateId), chatId, 1, text, DateTimeOffset.UtcNow, IsGroup: chatId < 0);
+
+    public static Persona Persona(string name, RateWindow? window = null, bool selectable = true) =>
+        new(name, new Uri($"http://agents.invalid/{name}"), AgentAuth.None, window, name, selectable);
+}

@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRouter.Agents;
+using OrleansRouter.Chats;
+using OrleansRouter.Telegram;
+using OrleansRouter.Testing;
+
+namespace OrleansRouter.Tests.Telegram;
+
+/// <summary>The real Telegram.Bot client, configured as the router configures it, against the Bot API emulator.</summary>
+public sealed class TelegramSenderTests : IAsyncLifetime
+{
+    private BotApiEmulator _emulator = null!;
+    private ServiceProvider _services = null!;
+    private readonly long _chat = 555;
+
+    private IChatSender Sender => _services.GetRequiredService<IChatSender>();
+
+    public async ValueTask InitializeAsync()
+    {
+        _emulator = await BotApiEmulator.StartAsync();
+        _services = new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddTelegramBot(_emulator.Token, _emulator.BaseUrl)
+            .BuildServiceProvider();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await _emulator.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_delivered_message_reports_its_message_id()
+    {
+        var outcome = await Sender.SendTextAsync(_chat, "hi there", replyTo: 7, CancellationToken.None);
+
+        var sent = Assert.Single(_emulator.SentTo(_chat));
+        Assert.Equal(new SendDelivered(sent.MessageId), outcome);
+        Assert.Equal(("hi there", 7), (sent.Text, sent.ReplyTo));
+    }
+
+    [Fact]
+    public async Task A_429_comes_back_at_once_with_retry_after_instead_of_being_slept_on()
+    {
+        var calls = 0;
+        _emulator.Fault = (method, _) => method == "sendMessage" && Interlocked.Increment(ref calls) > 0
+            ? BotApiEmulator.Error(429, "Too Many Requests: retry after 3", new JsonObject { ["retry_after"] = 3 })
+            : null;
+
+        var outcome = await Sender.SendTextAsync(_chat, "too fast", null, CancellationToken.None);
+
+        var failed = Assert.IsType<SendFailed>(outcome);
+        Assert.Equal((FailureClass.Transient, TimeSpan.FromSeconds(3)), (failed.Class, failed.RetryAfter));
+        Assert.Equal(1, calls);
+    }
+
+    [Theory]
+    [InlineData(400, "Bad Request: message is too long", FailureClass.Fatal)]
+    [InlineData(403, "Forbidden: bot was blocked by the user", FailureClass.Fatal)]
+    [InlineData(500, "Internal Server Error", FailureClass.Transient)]
+    [InlineData(502, "Bad Gateway", FailureClass.Transient)]
+    public async Task Bot_api_errors_are_classified(int code, string description, FailureClass expected)
+    {
+        _emulator.Fault = (method, _) => method == "sendMessage" ? BotApiEmulator.Error(code, description) : null;
+
+        var failed = Assert.IsType<SendFailed>(await Sender.SendTextAsync(_chat, "x", null, CancellationToken.None));
+
+        Assert.Equal((expected, $"http_{code}"), (failed.Class, failed.Code));
+    }
+
+    [Fact]
+    public async Task A_group_that_became_a_supergroup_reports_its_new_id()
+    {
+        _emulator.Fault = (method, _) => method == "sendMessage"
+            ? BotApiEmulator.Error(400, "Bad Request: group chat was upgraded to a supergroup chat", new JsonObject { ["migrate_to_chat_id"] = -1009876543210 })
+            : null;
+
+        var failed = Assert.IsType<SendFailed>(await Sender.SendTextAsync(-42, "x", null, CancellationToken.None));
+
+        Assert.Equal(-1009876543210, failed.MigratedTo);
+    }
+
+    [Fact]
+    public async Task An_unreachable_bot_api_is_a_transient_network_failure()
+    {
+        await _emulator.DisposeAsync();
+
+        var failed = Assert.IsType<SendFailed>(await Sender.SendTextAsync(_chat, "x", null, CancellationToken.None));
+
+        Assert.Equal((FailureClass.Transient, AgentFailureCodes.Network), (failed.Class, failed.Code));
+    }
+}
