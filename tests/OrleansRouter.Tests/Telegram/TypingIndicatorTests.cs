@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using OrleansRouter.Chats;
 using OrleansRouter.Telegram.Sending;
@@ -6,29 +7,31 @@ namespace OrleansRouter.Tests.Telegram;
 
 public sealed class TypingIndicatorTests
 {
-    private sealed class CountingSender : IChatSender
+    private sealed class RecordingTyping(TimeProvider clock) : IChatSender
     {
-        private int _typing;
+        private readonly ConcurrentQueue<DateTimeOffset> _actions = new();
 
-        public int Typing => Volatile.Read(ref _typing);
+        public IReadOnlyList<DateTimeOffset> Actions => _actions.ToArray();
 
         public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken)
         {
-            Interlocked.Increment(ref _typing);
+            _actions.Enqueue(clock.GetUtcNow());
             return Task.FromResult(SendOutcome.Delivered(0));
         }
     }
 
-    private static async Task AdvanceUntilAsync(FakeTimeProvider clock, TimeSpan by, Func<bool> condition)
+    /// <summary>Moves the fake clock on in small steps, letting the indicator's loop run between them, until the condition holds.</summary>
+    private static async Task AdvanceUntilAsync(FakeTimeProvider clock, Func<bool> condition)
     {
-        clock.Advance(by);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline)
+        var limit = clock.GetUtcNow() + TimeSpan.FromMinutes(1);
+        while (!condition())
         {
-            await Task.Delay(5);
+            Assert.True(clock.GetUtcNow() < limit, "the condition did not hold within a minute of fake time");
+            clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(2);
         }
     }
 
@@ -36,30 +39,31 @@ public sealed class TypingIndicatorTests
     public async Task Typing_shows_after_the_grace_period_repeats_every_four_seconds_and_stops_when_disposed()
     {
         var clock = new FakeTimeProvider();
-        var sender = new CountingSender();
+        var sender = new RecordingTyping(clock);
+        var start = clock.GetUtcNow();
+
         var typing = new TypingIndicator(sender, clock).Start(42);
-
-        await AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(499), () => false);
-        Assert.Equal(0, sender.Typing);
-        await AdvanceUntilAsync(clock, TimeSpan.FromMilliseconds(1), () => sender.Typing == 1);
-        Assert.Equal(1, sender.Typing);
-        await AdvanceUntilAsync(clock, TypingIndicator.Interval, () => sender.Typing == 2);
-        Assert.Equal(2, sender.Typing);
-
+        await AdvanceUntilAsync(clock, () => sender.Actions.Count >= 2);
         await typing.DisposeAsync();
         clock.Advance(TypingIndicator.Interval * 3);
-        Assert.Equal(2, sender.Typing);
+        await Task.Delay(50, TestContext.Current.CancellationToken);
+
+        var actions = sender.Actions;
+        Assert.Equal(2, actions.Count);
+        Assert.True(actions[0] >= start + TypingIndicator.GracePeriod, "typing showed before the grace period ended");
+        Assert.True(actions[1] >= start + TypingIndicator.GracePeriod + TypingIndicator.Interval, "typing repeated too soon");
     }
 
     [Fact]
     public async Task An_agent_that_answers_within_the_grace_period_costs_no_typing_call()
     {
         var clock = new FakeTimeProvider();
-        var sender = new CountingSender();
+        var sender = new RecordingTyping(clock);
 
         await new TypingIndicator(sender, clock).Start(42).DisposeAsync();
         clock.Advance(TimeSpan.FromSeconds(10));
+        await Task.Delay(50, TestContext.Current.CancellationToken);
 
-        Assert.Equal(0, sender.Typing);
+        Assert.Empty(sender.Actions);
     }
 }
