@@ -20,13 +20,21 @@ public sealed class LiveModeTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private Dictionary<string, string> LiveEnvironment(A2ATestAgent agent)
+    private Dictionary<string, string> LiveEnvironment(A2ATestAgent agent, JsonObject? rateWindow = null) => LiveEnvironment(agent.BaseUrl, rateWindow);
+
+    private Dictionary<string, string> LiveEnvironment(Uri agentUrl, JsonObject? rateWindow = null)
     {
         var personas = Path.Combine(_directory, "personas.json");
+        var tester = new JsonObject { ["agent_url"] = agentUrl.AbsoluteUri, ["persona_tag"] = "tst" };
+        if (rateWindow is not null)
+        {
+            tester["rate_window"] = rateWindow;
+        }
+
         File.WriteAllText(personas, new JsonObject
         {
             ["default_persona"] = "tester",
-            ["personas"] = new JsonObject { ["tester"] = new JsonObject { ["agent_url"] = agent.BaseUrl.AbsoluteUri } },
+            ["personas"] = new JsonObject { ["tester"] = tester },
         }.ToJsonString());
         return new Dictionary<string, string>
         {
@@ -70,6 +78,61 @@ public sealed class LiveModeTests : IAsyncLifetime
         Assert.All(updates.Keys, update => Assert.True(
             _telegram.ConfirmedAt[update] >= accepted[update],
             $"update {update} was confirmed at {_telegram.ConfirmedAt[update]:O}, before it was accepted at {accepted[update]:O}"));
+    }
+
+    [Fact]
+    public async Task A_message_over_the_rate_window_gets_one_reply_and_a_rate_limit_hit_event()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        await using var router = RouterProcess.Start(LiveEnvironment(agent, new JsonObject { ["window"] = "1h", ["max_per_chat"] = 1 }));
+        await router.WaitForHealthyAsync();
+        var chat = Traffic.Chats(1)[0];
+
+        _telegram.Post(chat, "first");
+        _telegram.Post(chat, "second");
+        await _telegram.WaitUntilAsync(t => t.SentTo(chat).Count >= 2, TimeSpan.FromSeconds(60), "two replies");
+
+        var replies = _telegram.SentTo(chat).Select(m => m.Text).ToList();
+        Assert.Equal("reply: first", replies[0]);
+        Assert.Contains("Please try again in", replies[1]);
+        Assert.Equal(["first"], agent.Calls.Select(c => c.Text));
+        await Traffic.WaitUntilAsync(() => Task.FromResult(router.EventsNamed("rate_limit.hit").Any()), TimeSpan.FromSeconds(30), () => "a rate_limit.hit event");
+        var hit = router.EventsNamed("rate_limit.hit").Single();
+        Assert.Equal(("tst", "chat"), (hit["persona_tag"]!.GetValue<string>(), hit["scope"]!.GetValue<string>()));
+        Assert.NotNull(hit["chat_id_hash"]);
+    }
+
+    [Fact]
+    public async Task Healthz_is_503_while_an_agent_does_not_answer()
+    {
+        var agent = await A2ATestAgent.StartAsync();
+        var gone = agent.BaseUrl;
+        await agent.DisposeAsync();
+        await using var router = RouterProcess.Start(LiveEnvironment(gone));
+        using var http = new HttpClient();
+
+        JsonObject? body = null;
+        await Traffic.WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(router.HttpUrl, "/healthz"));
+                    body = JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
+                    return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body?["telegram"]?["status"]?.GetValue<string>() == "ready";
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            () => $"/healthz 503 with Telegram ready\n{router.Output}");
+
+        Assert.Equal("failed", body!["a2a"]!["status"]!.GetValue<string>());
+        Assert.Equal("ready", body["router"]!["state"]!.GetValue<string>());
+        using var live = await http.GetAsync(new Uri(router.HttpUrl, "/livez"));
+        Assert.True(live.IsSuccessStatusCode);
     }
 
     [Fact]

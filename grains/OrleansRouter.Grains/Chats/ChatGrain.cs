@@ -19,7 +19,11 @@ namespace OrleansRouter.Grains.Chats;
 [Reentrant]
 public sealed class ChatGrain : Grain, IChatGrain
 {
-    private const int RecentUpdateIdCapacity = 1024;
+    /// <summary>
+    /// A redelivery comes in the same order as the first delivery, before anything newer, and one getUpdates batch
+    /// holds at most 100 updates: remembering the last 128 update ids of a chat recognises every redelivery.
+    /// </summary>
+    private const int RecentUpdateIdCapacity = 128;
     private const int DeadLetterCapacity = 100;
     private static readonly TimeSpan PumpFailureDelay = TimeSpan.FromSeconds(5);
 
@@ -30,7 +34,6 @@ public sealed class ChatGrain : Grain, IChatGrain
     private readonly ITypingIndicator _typing;
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
-    private readonly HashSet<long> _recentUpdateIds = [];
     private IGrainTimer? _wake;
     private bool _pumping;
     private int _reportedDepth;
@@ -65,7 +68,6 @@ public sealed class ChatGrain : Grain, IChatGrain
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chatHash = _services.Hasher.Hash(ChatId);
-        _recentUpdateIds.UnionWith(State.RecentUpdateIds);
         ReportQueue();
         if (State.Inbox.Count > 0)
         {
@@ -87,7 +89,7 @@ public sealed class ChatGrain : Grain, IChatGrain
 
     async Task<AcceptResult> IChatGrain.AcceptAsync(InboundMessage message)
     {
-        if (_recentUpdateIds.Contains(message.UpdateId))
+        if (State.RecentUpdateIds.Contains(message.UpdateId))
         {
             ChatLog.Duplicate(_logger, message.UpdateId, _chatHash);
 
@@ -163,11 +165,9 @@ public sealed class ChatGrain : Grain, IChatGrain
 
     private void RememberUpdate(long updateId)
     {
-        _recentUpdateIds.Add(updateId);
         State.RecentUpdateIds.Add(updateId);
         if (State.RecentUpdateIds.Count > RecentUpdateIdCapacity)
         {
-            _recentUpdateIds.Remove(State.RecentUpdateIds[0]);
             State.RecentUpdateIds.RemoveAt(0);
         }
     }
@@ -175,7 +175,6 @@ public sealed class ChatGrain : Grain, IChatGrain
     /// <summary>Takes back an accept whose write failed, so a redelivery of the update is accepted again.</summary>
     private void Undo(long updateId, InboxItem? item, bool overflow)
     {
-        _recentUpdateIds.Remove(updateId);
         State.RecentUpdateIds.Remove(updateId);
         if (item is not null)
         {
