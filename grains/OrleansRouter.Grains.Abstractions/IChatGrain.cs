@@ -15,6 +15,13 @@ public interface IChatGrain : IGrainWithIntegerKey
     [Alias("accept")]
     Task<AcceptResult> AcceptAsync(InboundMessage message);
 
+    /// <summary>
+    /// Takes over a group's conversation and unanswered messages after the group became a supergroup with this
+    /// grain's id. Safe to call again with the same handover.
+    /// </summary>
+    [Alias("adopt")]
+    Task AdoptAsync(ChatHandover handover);
+
     /// <summary>What the chat holds right now, for inspection.</summary>
     [Alias("snapshot"), ReadOnly, AlwaysInterleave]
     Task<ChatSnapshot> GetSnapshotAsync();

@@ -6,6 +6,7 @@ namespace OrleansRouter.Grains;
 /// <param name="Text">The text or caption; null for content the router cannot read (stickers, photos without caption).</param>
 /// <param name="ReceivedAt">When the ingress received the update: the start of the round-trip latency.</param>
 /// <param name="IsGroup">Group chats get replies threaded to the message they answer.</param>
+/// <param name="MigrateToChatId">Set on the service message that says the group became a supergroup with this id.</param>
 [GenerateSerializer, Immutable, Alias("inbound-message")]
 public sealed record InboundMessage(
     [property: Id(0)] long UpdateId,
@@ -13,4 +14,5 @@ public sealed record InboundMessage(
     [property: Id(2)] int MessageId,
     [property: Id(3)] string? Text,
     [property: Id(4)] DateTimeOffset ReceivedAt,
-    [property: Id(5)] bool IsGroup);
+    [property: Id(5)] bool IsGroup,
+    [property: Id(6)] long? MigrateToChatId = null);

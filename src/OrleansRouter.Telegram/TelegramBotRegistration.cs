@@ -12,8 +12,9 @@ public static class TelegramBotRegistration
     /// <summary>
     /// Registers the Telegram.Bot client against <paramref name="apiBaseUrl"/> (the public Bot API, a self-hosted
     /// server, an emulator or the embedded stub) with its own 429 sleeping turned off: waiting is the grain's job.
+    /// Chats send through the <see cref="SendPacer"/>, which keeps to <paramref name="pacing"/>.
     /// </summary>
-    public static IServiceCollection AddTelegramBot(this IServiceCollection services, string token, Uri apiBaseUrl)
+    public static IServiceCollection AddTelegramBot(this IServiceCollection services, string token, Uri apiBaseUrl, SendPacing pacing)
     {
         services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(90));
         services.AddSingleton<ITelegramBotClient>(provider =>
@@ -22,7 +23,9 @@ public static class TelegramBotRegistration
             var options = new TelegramBotClientOptions(token, apiBaseUrl.GetLeftPart(UriPartial.Authority)) { RetryThreshold = 0 };
             return new TelegramBotClient(options, http);
         });
-        services.AddSingleton<IChatSender, TelegramSender>();
+        services.AddSingleton<TelegramSender>();
+        services.AddSingleton(provider => new SendPacer(pacing, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChatSender, PacedChatSender>();
         services.AddSingleton<ITypingIndicator, TypingIndicator>();
         return services;
     }

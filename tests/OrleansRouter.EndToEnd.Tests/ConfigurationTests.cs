@@ -15,8 +15,8 @@ public sealed class ConfigurationTests
 
         Assert.Equal(2, await router.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var problems = router.EventsNamed("config.guard").Select(e => e["key"]!.GetValue<string>()).ToList();
-        Assert.Equal(["TELEGRAM_BOT_TOKEN", "PERSONA_MAP_FILE", "QUEUE_MAX_DEPTH_PER_CHAT", "CHAT_ID_HASH_SALT"], problems);
-        Assert.Contains(router.StandardError, line => line.Contains("4 problems", StringComparison.Ordinal));
+        Assert.Equal(["TELEGRAM_BOT_TOKEN", "PERSONA_MAP_FILE", "QUEUE_MAX_DEPTH_PER_CHAT", "REDIS_CONNECTION_STRING", "CHAT_ID_HASH_SALT"], problems);
+        Assert.Contains(router.StandardError, line => line.Contains("5 problems", StringComparison.Ordinal));
     }
 
     [Fact]

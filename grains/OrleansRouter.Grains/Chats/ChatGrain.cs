@@ -15,10 +15,13 @@ namespace OrleansRouter.Grains.Chats;
 /// <remarks>
 /// Reentrant, so that accepting never waits behind an agent call. All code still runs on the grain's own scheduler:
 /// the pump is the only code that works on the inbox head, and every state write goes through one writer.
+/// A reminder is registered from the first pending message on, so a chat whose silo died is woken on another.
 /// </remarks>
 [Reentrant]
-public sealed class ChatGrain : Grain, IChatGrain
+public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 {
+    private const string WakeReminder = "wake";
+
     /// <summary>
     /// A redelivery comes in the same order as the first delivery, before anything newer, and one getUpdates batch
     /// holds at most 100 updates: remembering the last 128 update ids of a chat recognises every redelivery.
@@ -34,6 +37,7 @@ public sealed class ChatGrain : Grain, IChatGrain
     private readonly ITypingIndicator _typing;
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly SerialGate _reminders = new();
     private IGrainTimer? _wake;
     private bool _pumping;
     private int _reportedDepth;
@@ -113,6 +117,8 @@ public sealed class ChatGrain : Grain, IChatGrain
 
         try
         {
+            // Registered before the message is stored: a stored message always has a way to be woken.
+            await EnsureWakeReminderAsync();
             await SaveAsync();
         }
         catch
@@ -148,6 +154,70 @@ public sealed class ChatGrain : Grain, IChatGrain
             State.DeadLetters.Count,
             head?.Message.ReceivedAt,
             State.Overflowed));
+    }
+
+    async Task IChatGrain.AdoptAsync(ChatHandover handover)
+    {
+        // Behind the message the pump is working on, if any; ahead of everything else.
+        var insertAt = _pumping && State.Inbox.Count > 0 ? 1 : 0;
+        if (!ChatMigration.Adopt(ChatId, State, handover, insertAt))
+        {
+            return;
+        }
+
+        foreach (var handed in handover.Messages)
+        {
+            RememberUpdate(handed.Message.UpdateId);
+        }
+
+        await EnsureWakeReminderAsync();
+        await SaveAsync();
+        ScheduleWake(TimeSpan.Zero);
+    }
+
+    /// <summary>The wake reminder: resumes pending work, or retires itself once the inbox is empty.</summary>
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeReminder)
+        {
+            return;
+        }
+
+        if (State.Inbox.Count > 0)
+        {
+            ScheduleWake(WaitForHead());
+            return;
+        }
+
+        await _reminders.RunAsync(async () =>
+        {
+            if (State.Inbox.Count == 0 && State.WakeReminderSet)
+            {
+                State.WakeReminderSet = false;
+                await SaveAsync();
+                if (await this.GetReminder(WakeReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            }
+        });
+    }
+
+    private async Task EnsureWakeReminderAsync()
+    {
+        if (State.WakeReminderSet)
+        {
+            return;
+        }
+
+        await _reminders.RunAsync(async () =>
+        {
+            if (!State.WakeReminderSet)
+            {
+                await this.RegisterOrUpdateReminder(WakeReminder, _services.ReminderPeriod, _services.ReminderPeriod);
+                State.WakeReminderSet = true;
+            }
+        });
     }
 
     private static InboxItem NewItem(InboundMessage message, InboxItemKind kind) => new()
@@ -224,6 +294,14 @@ public sealed class ChatGrain : Grain, IChatGrain
         {
             while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
+                var head = State.Inbox[0];
+
+                // A stopping silo finishes replies already under way and leaves the rest stored for the others.
+                if (_services.Drain.IsDraining && head.Stage != InboxStage.Replying)
+                {
+                    return;
+                }
+
                 var wait = WaitForHead();
                 if (wait > TimeSpan.Zero)
                 {
@@ -231,7 +309,7 @@ public sealed class ChatGrain : Grain, IChatGrain
                     return;
                 }
 
-                await AdvanceAsync(State.Inbox[0], cancellationToken);
+                await AdvanceAsync(head, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -259,6 +337,12 @@ public sealed class ChatGrain : Grain, IChatGrain
 
     private async Task DecideAsync(InboxItem item, CancellationToken cancellationToken)
     {
+        if (item.Message.MigrateToChatId is { } supergroup)
+        {
+            await HandOverAsync(supergroup, item);
+            return;
+        }
+
         if (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId))
         {
             await RefuseAsync(item);
@@ -279,7 +363,7 @@ public sealed class ChatGrain : Grain, IChatGrain
 
         if (ChatCommand.Parse(text) is { } command)
         {
-            await ReplyAsync(item, Run(command));
+            await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
             return;
         }
 
@@ -309,44 +393,6 @@ public sealed class ChatGrain : Grain, IChatGrain
         return ReplyAsync(item, ChatReplies.NotAllowed);
     }
 
-    private string Run(ChatCommand command)
-    {
-        var persona = CurrentPersona;
-        switch (command.Kind)
-        {
-            case ChatCommandKind.Reset:
-                State.Conversations.Remove(persona.Name);
-                return ChatReplies.Reset(persona);
-            case ChatCommandKind.Persona:
-                return SwitchPersona(persona, command.Argument);
-            default:
-                return ChatReplies.Greeting(persona);
-        }
-    }
-
-    private string SwitchPersona(Persona current, string? name)
-    {
-        var selectable = _services.Personas.All.Where(p => p.Selectable).ToList();
-        if (name is null)
-        {
-            return ChatReplies.PersonaList(current, selectable);
-        }
-
-        if (_services.Personas.IsPinned(ChatId))
-        {
-            return ChatReplies.PersonaPinned(current);
-        }
-
-        var target = selectable.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-        if (target is null)
-        {
-            return ChatReplies.PersonaUnknown(name, selectable);
-        }
-
-        State.ChosenPersona = target.Name;
-        return ChatReplies.PersonaSwitched(target);
-    }
-
     private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)
     {
         // The map may have changed since the call was first made (a restart with a new map): fall back to the current persona.
@@ -357,6 +403,7 @@ public sealed class ChatGrain : Grain, IChatGrain
         await SaveAsync();
 
         AgentOutcome outcome;
+        using (_services.Gauge.TrackInFlight())
         await using (_typing.Start(ChatId))
         {
             var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
@@ -385,9 +432,7 @@ public sealed class ChatGrain : Grain, IChatGrain
         ChatLog.AgentFailed(_logger, _chatHash, persona.Tag, Classify(failure.Class), failure.Code, item.AgentAttempts, failure.Detail);
         if (failure.Class == FailureClass.Transient && item.AgentAttempts < _services.Options.RetryMaxAttempts)
         {
-            item.NextAttemptAt = Now + RetryPolicy.Delay(_services.Options, item.AgentAttempts);
-            item.LastFailure = failure.Code;
-            await SaveAsync();
+            await WaitForRetryAsync(item, RetryPolicy.Delay(_services.Options, item.AgentAttempts), failure.Code);
             return;
         }
 
@@ -426,7 +471,13 @@ public sealed class ChatGrain : Grain, IChatGrain
             if (!string.IsNullOrWhiteSpace(part))
             {
                 var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
-                if (await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken) is SendFailed failed)
+                SendOutcome outcome;
+                using (_services.Gauge.TrackInFlight())
+                {
+                    outcome = await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken);
+                }
+
+                if (outcome is SendFailed failed)
                 {
                     await OnSendFailedAsync(item, failed);
                     return;
@@ -447,6 +498,12 @@ public sealed class ChatGrain : Grain, IChatGrain
 
     private async Task OnSendFailedAsync(InboxItem item, SendFailed failed)
     {
+        if (failed.MigratedTo is { } supergroup)
+        {
+            await HandOverAsync(supergroup, except: null);
+            return;
+        }
+
         // A 429 is Telegram pacing us, not a failure of the message: it waits exactly as long as asked and does not count.
         if (failed.RetryAfter is null)
         {
@@ -456,14 +513,41 @@ public sealed class ChatGrain : Grain, IChatGrain
         ChatLog.SendFailed(_logger, _chatHash, Classify(failed.Class), failed.Code, item.SendAttempts, failed.Detail);
         if (failed.Class == FailureClass.Transient && item.SendAttempts < _services.Options.RetryMaxAttempts)
         {
-            item.NextAttemptAt = Now + (failed.RetryAfter ?? RetryPolicy.Delay(_services.Options, item.SendAttempts));
-            item.LastFailure = failed.Code;
-            await SaveAsync();
+            await WaitForRetryAsync(item, failed.RetryAfter ?? RetryPolicy.Delay(_services.Options, item.SendAttempts), failed.Code);
             return;
         }
 
         DeadLetter(item, $"telegram {failed.Code}: {failed.Detail}");
         await CompleteAsync(item);
+    }
+
+    /// <summary>
+    /// Records when the head may be tried again. A silo holds at most RETRY_CACHE_CAPACITY chats waiting for a
+    /// retry in memory; a chat beyond that deactivates, and its reminder wakes it.
+    /// </summary>
+    private async Task WaitForRetryAsync(InboxItem item, TimeSpan delay, string cause)
+    {
+        item.NextAttemptAt = Now + delay;
+        item.LastFailure = cause;
+        await SaveAsync();
+        if (_services.Gauge.Retrying > _services.Options.RetryCacheCapacity)
+        {
+            ChatLog.RetryParked(_logger, _chatHash, _services.Gauge.Retrying);
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Moves the conversation and every unanswered message to the supergroup this group became.</summary>
+    private async Task HandOverAsync(long supergroup, InboxItem? except)
+    {
+        var handover = ChatMigration.Handover(ChatId, State, except);
+        await GrainFactory.GetGrain<IChatGrain>(supergroup).AdoptAsync(handover);
+        ChatLog.Migrated(_logger, _chatHash, _services.Hasher.Hash(supergroup), handover.Messages.Count);
+        State.MovedTo = supergroup;
+        State.ChosenPersona = null;
+        State.Conversations.Clear();
+        State.Inbox.Clear();
+        await SaveAsync();
     }
 
     private void DeadLetter(InboxItem item, string reason)

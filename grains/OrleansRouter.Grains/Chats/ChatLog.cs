@@ -44,4 +44,12 @@ internal static partial class ChatLog
     [LoggerMessage(EventName = "chat.pump_failed", Level = LogLevel.Error,
         Message = "Working through the inbox of chat {chat_id_hash} failed; retrying in {retry_in}")]
     public static partial void PumpFailed(ILogger logger, Exception exception, string chat_id_hash, TimeSpan retry_in);
+
+    [LoggerMessage(EventName = "chat.migrated", Level = LogLevel.Information,
+        Message = "Chat {chat_id_hash} became supergroup {new_chat_id_hash}; {messages} unanswered messages and the conversation moved with it")]
+    public static partial void Migrated(ILogger logger, string chat_id_hash, string new_chat_id_hash, int messages);
+
+    [LoggerMessage(EventName = "chat.retry_parked", Level = LogLevel.Information,
+        Message = "Chat {chat_id_hash} waits for a retry while the silo's retry cache is full ({retrying} chats); its reminder will wake it")]
+    public static partial void RetryParked(ILogger logger, string chat_id_hash, long retrying);
 }

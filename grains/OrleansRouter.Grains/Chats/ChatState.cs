@@ -27,6 +27,15 @@ public sealed record ChatState
 
     /// <summary>Whether a chat outside <c>ALLOWED_CHAT_IDS</c> was already told so.</summary>
     [Id(6)] public bool RefusalSent { get; set; }
+
+    /// <summary>Whether the wake reminder is registered: from the first pending message until the inbox is empty.</summary>
+    [Id(7)] public bool WakeReminderSet { get; set; }
+
+    /// <summary>The supergroup this group became; its conversation lives on there.</summary>
+    [Id(8)] public long? MovedTo { get; set; }
+
+    /// <summary>The groups whose handover this chat took, so a repeated handover changes nothing.</summary>
+    [Id(9)] public List<long> AdoptedFrom { get; init; } = [];
 }
 
 /// <summary>An accepted message on its way through the chat: received → calling the agent → replying → gone.</summary>

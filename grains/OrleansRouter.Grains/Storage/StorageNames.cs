@@ -5,4 +5,7 @@ public static class StorageNames
 {
     public const string Chats = "chats";
     public const string Personas = "personas";
+
+    /// <summary>Cluster-wide singletons: the poller lease, the send budget.</summary>
+    public const string Cluster = "cluster";
 }

@@ -8,12 +8,36 @@ public sealed class QueueGauge
 {
     private long _depth;
     private long _retrying;
+    private long _inFlight;
 
     public long Depth => Interlocked.Read(ref _depth);
 
     public long Retrying => Interlocked.Read(ref _retrying);
 
+    /// <summary>Agent calls and Telegram sends under way: what a draining silo waits for.</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
     public void AddDepth(long delta) => Interlocked.Add(ref _depth, delta);
 
     public void AddRetrying(long delta) => Interlocked.Add(ref _retrying, delta);
+
+    /// <summary>Counts one piece of work in flight until the returned handle is disposed.</summary>
+    public IDisposable TrackInFlight()
+    {
+        Interlocked.Increment(ref _inFlight);
+        return new InFlightHandle(this);
+    }
+
+    private sealed class InFlightHandle(QueueGauge gauge) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                Interlocked.Decrement(ref gauge._inFlight);
+            }
+        }
+    }
 }

@@ -11,6 +11,13 @@ public static class ConfigKeys
     public const string TelegramTransportMode = "TELEGRAM_TRANSPORT_MODE";
     public const string TelegramApiBaseUrl = "TELEGRAM_API_BASE_URL";
     public const string TelegramIngress = "TELEGRAM_INGRESS";
+    public const string TelegramWebhookUrl = "TELEGRAM_WEBHOOK_URL";
+    public const string TelegramWebhookSecret = "TELEGRAM_WEBHOOK_SECRET";
+    public const string TelegramSendsPerSecond = "TELEGRAM_SENDS_PER_SECOND";
+    public const string TelegramChatSendsPerSecond = "TELEGRAM_CHAT_SENDS_PER_SECOND";
+    public const string TelegramGroupSendsPerMinute = "TELEGRAM_GROUP_SENDS_PER_MINUTE";
+    public const string RouterActive = "ROUTER_ACTIVE";
+    public const string PollerLeaseSeconds = "POLLER_LEASE_SECONDS";
     public const string PersonaMapFile = "PERSONA_MAP_FILE";
     public const string A2ATokenPrefix = "A2A_TOKEN_";
     public const string AllowedChatIds = "ALLOWED_CHAT_IDS";
@@ -22,6 +29,9 @@ public static class ConfigKeys
     public const string A2ATimeoutSeconds = "A2A_TIMEOUT_SECONDS";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
+    public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
+    public const string SiloAdvertisedAddress = "SILO_ADVERTISED_ADDRESS";
+    public const string ChatReminderSeconds = "CHAT_REMINDER_SECONDS";
     public const string OrleansClusterId = "ORLEANS_CLUSTER_ID";
     public const string OrleansServiceId = "ORLEANS_SERVICE_ID";
     public const string SiloPort = "SILO_PORT";
@@ -42,6 +52,13 @@ public static class ConfigKeys
         new(TelegramTransportMode),
         new(TelegramApiBaseUrl),
         new(TelegramIngress),
+        new(TelegramWebhookUrl),
+        new(TelegramWebhookSecret, Secret: true, RotationDays: 90),
+        new(TelegramSendsPerSecond),
+        new(TelegramChatSendsPerSecond),
+        new(TelegramGroupSendsPerMinute),
+        new(RouterActive),
+        new(PollerLeaseSeconds),
         new(PersonaMapFile),
         new(A2ATokenPrefix + "*", Secret: true, RotationDays: 180),
         new(AllowedChatIds),
@@ -53,6 +70,9 @@ public static class ConfigKeys
         new(A2ATimeoutSeconds),
         new(OrleansClustering),
         new(OrleansStorage),
+        new(RedisConnectionString, Secret: true),
+        new(SiloAdvertisedAddress),
+        new(ChatReminderSeconds),
         new(OrleansClusterId),
         new(OrleansServiceId),
         new(SiloPort),

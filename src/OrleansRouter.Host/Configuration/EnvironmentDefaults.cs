@@ -2,7 +2,8 @@ namespace OrleansRouter.Host.Configuration;
 
 /// <summary>
 /// The values a key takes when neither the process environment nor the env file sets it. <c>local</c> runs on
-/// embedded parts alone: the stub Bot API, the echo agent, memory storage and localhost clustering.
+/// embedded parts alone: the stub Bot API, the echo agent, memory storage and localhost clustering; staging and
+/// production default to the live Bot API and Redis.
 /// </summary>
 public static class EnvironmentDefaults
 {
@@ -20,14 +21,18 @@ public static class EnvironmentDefaults
     {
         [ConfigKeys.TelegramApiBaseUrl] = "https://api.telegram.org",
         [ConfigKeys.TelegramIngress] = "polling",
+        [ConfigKeys.TelegramSendsPerSecond] = "30",
+        [ConfigKeys.TelegramChatSendsPerSecond] = "1",
+        [ConfigKeys.TelegramGroupSendsPerMinute] = "20",
+        [ConfigKeys.RouterActive] = "true",
+        [ConfigKeys.PollerLeaseSeconds] = "20",
+        [ConfigKeys.ChatReminderSeconds] = "60",
         [ConfigKeys.QueueMaxDepthPerChat] = "100",
         [ConfigKeys.RetryMaxAttempts] = "5",
         [ConfigKeys.RetryBaseDelayMs] = "500",
         [ConfigKeys.RetryMaxDelayMs] = "60000",
         [ConfigKeys.RetryCacheCapacity] = "10000",
         [ConfigKeys.A2ATimeoutSeconds] = "60",
-        [ConfigKeys.OrleansClustering] = "localhost",
-        [ConfigKeys.OrleansStorage] = "memory",
         [ConfigKeys.OrleansClusterId] = "orleans-router",
         [ConfigKeys.OrleansServiceId] = "orleans-router",
         [ConfigKeys.SiloPort] = "11111",
@@ -43,12 +48,16 @@ public static class EnvironmentDefaults
     private static readonly Dictionary<string, string> Local = new()
     {
         [ConfigKeys.TelegramTransportMode] = "stub",
+        [ConfigKeys.OrleansClustering] = "localhost",
+        [ConfigKeys.OrleansStorage] = "memory",
         [ConfigKeys.ChatIdHashSalt] = "local-only-salt",
     };
 
     private static readonly Dictionary<string, string> Deployed = new()
     {
         [ConfigKeys.TelegramTransportMode] = "live",
+        [ConfigKeys.OrleansClustering] = "redis",
+        [ConfigKeys.OrleansStorage] = "redis",
     };
 
     public static string? For(RouterEnvironment? environment, string key)

@@ -2,6 +2,7 @@ using System.Net;
 using OrleansRouter.Agents.A2A;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
+using OrleansRouter.Telegram.Sending;
 using Serilog.Events;
 
 namespace OrleansRouter.Host.Configuration;
@@ -58,22 +59,53 @@ public enum TransportMode
 
 public enum IngressMode
 {
+    /// <summary>getUpdates long polling, by the one silo that holds the poller lease.</summary>
     Polling,
+
+    /// <summary>Telegram posts updates to every silo's webhook endpoint.</summary>
+    Webhook,
 }
 
 public enum ClusteringMode
 {
+    /// <summary>One silo, development clustering on loopback.</summary>
     Localhost,
+
+    /// <summary>Any number of silos on any machines, finding each other through Redis.</summary>
+    Redis,
 }
 
 public enum StorageMode
 {
     Memory,
+    Redis,
 }
 
-public sealed record TelegramSettings(string Token, TransportMode Mode, Uri ApiBaseUrl, IngressMode Ingress);
+/// <param name="WebhookUrl">The public URL Telegram posts to, in webhook mode; its path is served on <c>HTTP_ENDPOINT</c>.</param>
+/// <param name="Active">False for a standby silo: it hosts grains but never polls Telegram.</param>
+public sealed record TelegramSettings(
+    string Token,
+    TransportMode Mode,
+    Uri ApiBaseUrl,
+    IngressMode Ingress,
+    Uri? WebhookUrl,
+    string? WebhookSecret,
+    bool Active,
+    TimeSpan PollerLease,
+    SendPacing Pacing);
 
-public sealed record ClusterSettings(ClusteringMode Clustering, StorageMode Storage, string ClusterId, string ServiceId, int SiloPort, int GatewayPort);
+/// <param name="AdvertisedAddress">The address other silos reach this one at; null lets Orleans pick this machine's.</param>
+/// <param name="ChatReminderPeriod">How often a chat with pending work is woken by its reminder after its silo is gone.</param>
+public sealed record ClusterSettings(
+    ClusteringMode Clustering,
+    StorageMode Storage,
+    string? RedisConnectionString,
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    System.Net.IPAddress? AdvertisedAddress,
+    TimeSpan ChatReminderPeriod);
 
 public sealed record LoggingSettings(LogEventLevel Level, LogFormat Format);
 

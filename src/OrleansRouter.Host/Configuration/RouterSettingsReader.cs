@@ -5,6 +5,7 @@ using OrleansRouter.Agents.Echo;
 using OrleansRouter.Configuration;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
+using OrleansRouter.Telegram.Sending;
 using OrleansRouter.Telegram.Stub;
 using Serilog.Events;
 
@@ -62,11 +63,8 @@ public sealed partial class RouterSettingsReader
         _layers.Environment = ReadEnvironment();
         WarnAboutUnknownFileKeys();
 
-        var mode = Choice(ConfigKeys.TelegramTransportMode, new Dictionary<string, TransportMode> { ["stub"] = TransportMode.Stub, ["live"] = TransportMode.Live });
         var http = Endpoint(ConfigKeys.HttpEndpoint);
-        var token = ReadToken(mode);
-        var apiBase = HttpUrl(ConfigKeys.TelegramApiBaseUrl);
-        var ingress = Choice(ConfigKeys.TelegramIngress, new Dictionary<string, IngressMode> { ["polling"] = IngressMode.Polling });
+        var telegram = ReadTelegram(http);
         var (personas, echo) = ReadPersonaMap(http);
         var queue = ReadQueue();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
@@ -76,8 +74,8 @@ public sealed partial class RouterSettingsReader
         var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
 
-        if (_layers.Environment is not { } environment || mode is null || http is null || token is null || apiBase is null || ingress is null
-            || personas is null || queue is null || timeout is null || cluster is null || logging is null || salt is null || drain is null || probe is null)
+        if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
+            || timeout is null || cluster is null || logging is null || salt is null || drain is null || probe is null)
         {
             return null;
         }
@@ -85,7 +83,7 @@ public sealed partial class RouterSettingsReader
         return new RouterSettings
         {
             Environment = environment,
-            Telegram = new TelegramSettings(token, mode.Value, mode == TransportMode.Stub ? http.SelfUrl : apiBase, ingress.Value),
+            Telegram = telegram,
             Personas = personas,
             ServesEchoAgent = echo,
             Queue = queue,
@@ -97,8 +95,74 @@ public sealed partial class RouterSettingsReader
             BuildSha = _layers[ConfigKeys.BuildSha] ?? "dev",
             ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
             HealthProbeInterval = TimeSpan.FromSeconds(probe.Value),
-            Secrets = [token, salt, .. personas.All.Select(p => p.Auth.Credential).OfType<string>()],
+            Secrets =
+            [
+                telegram.Token,
+                salt,
+                .. telegram.WebhookSecret is { } webhookSecret ? [webhookSecret] : Array.Empty<string>(),
+                .. RedisPassword(cluster.RedisConnectionString) is { } password ? [password] : Array.Empty<string>(),
+                .. personas.All.Select(p => p.Auth.Credential).OfType<string>(),
+            ],
         };
+    }
+
+    private TelegramSettings? ReadTelegram(HttpEndpoint? http)
+    {
+        var mode = Choice(ConfigKeys.TelegramTransportMode, new Dictionary<string, TransportMode> { ["stub"] = TransportMode.Stub, ["live"] = TransportMode.Live });
+        var token = ReadToken(mode);
+        var apiBase = HttpUrl(ConfigKeys.TelegramApiBaseUrl);
+        var ingress = Choice(ConfigKeys.TelegramIngress, new Dictionary<string, IngressMode> { ["polling"] = IngressMode.Polling, ["webhook"] = IngressMode.Webhook });
+        var (webhookUrl, webhookSecret, webhookFailed) = ingress == IngressMode.Webhook ? ReadWebhook(mode) : (null, null, false);
+        var active = Boolean(ConfigKeys.RouterActive);
+        var lease = Int(ConfigKeys.PollerLeaseSeconds, 5, 300);
+        var perSecond = Number(ConfigKeys.TelegramSendsPerSecond, 1, 100_000);
+        var perChat = Number(ConfigKeys.TelegramChatSendsPerSecond, 0.01, 1000);
+        var perGroup = Number(ConfigKeys.TelegramGroupSendsPerMinute, 1, 100_000);
+
+        if (mode is null || http is null || token is null || apiBase is null || ingress is null || webhookFailed || active is null
+            || lease is null || perSecond is null || perChat is null || perGroup is null)
+        {
+            return null;
+        }
+
+        return new TelegramSettings(
+            token,
+            mode.Value,
+            mode == TransportMode.Stub ? http.SelfUrl : apiBase,
+            ingress.Value,
+            webhookUrl,
+            webhookSecret,
+            active.Value,
+            TimeSpan.FromSeconds(lease.Value),
+            new SendPacing(perSecond.Value, perChat.Value, perGroup.Value));
+    }
+
+    /// <summary>Webhooks need the live Bot API, a URL Telegram can reach (https outside local) and a secret token.</summary>
+    private (Uri? Url, string? Secret, bool Failed) ReadWebhook(TransportMode? mode)
+    {
+        var failed = false;
+        if (mode == TransportMode.Stub)
+        {
+            Report(ConfigKeys.TelegramIngress, "webhook needs the live transport", "set TELEGRAM_TRANSPORT_MODE=live, or use polling with the stub");
+            failed = true;
+        }
+
+        var url = HttpUrl(ConfigKeys.TelegramWebhookUrl);
+        if (url is not null && url.Scheme != Uri.UriSchemeHttps && _layers.Environment != RouterEnvironment.Local)
+        {
+            Report(ConfigKeys.TelegramWebhookUrl, "is not an https URL", "Telegram only posts to https webhooks");
+            url = null;
+        }
+
+        var secret = _layers[ConfigKeys.TelegramWebhookSecret];
+        if (secret is null || secret.Length > 256 || !secret.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            Report(ConfigKeys.TelegramWebhookSecret, secret is null ? "is not set" : "is not 1 to 256 of A-Z, a-z, 0-9, _ and -",
+                "set a random secret, e.g. openssl rand -hex 32; Telegram sends it back in X-Telegram-Bot-Api-Secret-Token");
+            secret = null;
+        }
+
+        return (url, secret, failed || url is null || secret is null);
     }
 
     private RouterEnvironment? ReadEnvironment()
@@ -204,21 +268,100 @@ public sealed partial class RouterSettingsReader
 
     private ClusterSettings? ReadCluster()
     {
-        var clustering = Choice(ConfigKeys.OrleansClustering, new Dictionary<string, ClusteringMode> { ["localhost"] = ClusteringMode.Localhost });
-        var storage = Choice(ConfigKeys.OrleansStorage, new Dictionary<string, StorageMode> { ["memory"] = StorageMode.Memory });
+        var clustering = Choice(ConfigKeys.OrleansClustering, new Dictionary<string, ClusteringMode> { ["localhost"] = ClusteringMode.Localhost, ["redis"] = ClusteringMode.Redis });
+        var storage = Choice(ConfigKeys.OrleansStorage, new Dictionary<string, StorageMode> { ["memory"] = StorageMode.Memory, ["redis"] = StorageMode.Redis });
+        var redis = clustering == ClusteringMode.Redis || storage == StorageMode.Redis ? ReadRedis() : (null, false);
         var clusterId = _layers[ConfigKeys.OrleansClusterId];
         var serviceId = _layers[ConfigKeys.OrleansServiceId];
         var siloPort = Int(ConfigKeys.SiloPort, 1, 65535);
         var gatewayPort = Int(ConfigKeys.GatewayPort, 1, 65535);
+        var advertised = Address(ConfigKeys.SiloAdvertisedAddress);
+        var reminder = Int(ConfigKeys.ChatReminderSeconds, 10, 3600);
         if (siloPort is not null && siloPort == gatewayPort)
         {
             Report(ConfigKeys.GatewayPort, $"is the same port as {ConfigKeys.SiloPort}", "give the silo and the gateway different ports");
             return null;
         }
 
-        return clustering is null || storage is null || clusterId is null || serviceId is null || siloPort is null || gatewayPort is null
+        if (clustering == ClusteringMode.Redis && storage == StorageMode.Memory)
+        {
+            _problems.Add(ConfigProblem.Warning(ConfigKeys.OrleansStorage, "is memory while clustering is redis: a silo that stops takes its chats' messages with it",
+                "use ORLEANS_STORAGE=redis for a cluster"));
+        }
+
+        return clustering is null || storage is null || redis.Failed || clusterId is null || serviceId is null || siloPort is null
+            || gatewayPort is null || advertised.Failed || reminder is null
             ? null
-            : new ClusterSettings(clustering.Value, storage.Value, clusterId, serviceId, siloPort.Value, gatewayPort.Value);
+            : new ClusterSettings(clustering.Value, storage.Value, redis.ConnectionString, clusterId, serviceId, siloPort.Value, gatewayPort.Value,
+                advertised.Value, TimeSpan.FromSeconds(reminder.Value));
+    }
+
+    private (string? ConnectionString, bool Failed) ReadRedis()
+    {
+        var connection = _layers[ConfigKeys.RedisConnectionString];
+        if (connection is null)
+        {
+            Report(ConfigKeys.RedisConnectionString, "is not set, and redis clustering or storage needs it", "e.g. redis.internal:6379,password=...");
+            return (null, true);
+        }
+
+        try
+        {
+            StackExchange.Redis.ConfigurationOptions.Parse(connection);
+            return (connection, false);
+        }
+        catch (ArgumentException)
+        {
+            Report(ConfigKeys.RedisConnectionString, "is not a StackExchange.Redis connection string", "e.g. redis.internal:6379,password=...");
+            return (null, true);
+        }
+    }
+
+    private static string? RedisPassword(string? connection) =>
+        connection is null ? null : StackExchange.Redis.ConfigurationOptions.Parse(connection).Password is { Length: > 0 } password ? password : null;
+
+    private (System.Net.IPAddress? Value, bool Failed) Address(string key)
+    {
+        var value = _layers[key];
+        if (value is null)
+        {
+            return (null, false);
+        }
+
+        if (System.Net.IPAddress.TryParse(value, out var address))
+        {
+            return (address, false);
+        }
+
+        Report(key, $"'{value}' is not an IP address", "give the address other silos reach this one at, e.g. 10.0.0.12");
+        return (null, true);
+    }
+
+    private bool? Boolean(string key)
+    {
+        var value = _layers[key];
+        switch (value?.ToLowerInvariant())
+        {
+            case "true" or "1" or "yes":
+                return true;
+            case "false" or "0" or "no":
+                return false;
+            default:
+                Report(key, value is null ? "is not set" : $"'{value}' is not true or false", "set true or false");
+                return null;
+        }
+    }
+
+    private double? Number(string key, double min, double max)
+    {
+        var value = _layers[key];
+        if (value is not null && double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        Report(key, value is null ? "is not set" : $"'{value}' is not a number from {min} to {max}", $"set a number from {min} to {max}");
+        return null;
     }
 
     private LoggingSettings? ReadLogging()

@@ -40,6 +40,11 @@ public static class HealthEndpoints
                 ["detail"] = telegram.Detail,
                 ["last_poll_error"] = health.LastPollError,
             },
+            ["storage"] = new JsonObject
+            {
+                ["status"] = health.Storage.Status,
+                ["detail"] = health.Storage.Detail,
+            },
             ["a2a"] = new JsonObject
             {
                 ["status"] = health.AgentsStatus,

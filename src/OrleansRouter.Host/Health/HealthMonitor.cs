@@ -9,12 +9,14 @@ using Telegram.Bot;
 namespace OrleansRouter.Host.Health;
 
 /// <summary>
-/// Probes the outside parts: <c>getMe</c> for Telegram, the card of every persona's agent for A2A; and reads the
-/// personas' rate windows. Every second until everything is ready, then every <c>HEALTH_PROBE_SECONDS</c>.
+/// Probes the outside parts: <c>getMe</c> for Telegram, the card of every persona's agent for A2A, a PING for
+/// Redis; and reads the personas' rate windows. Every second while anything is not ready (so two failures in a
+/// row degrade health within seconds), else every <c>HEALTH_PROBE_SECONDS</c>.
 /// </summary>
 public sealed class HealthMonitor(
     ITelegramBotClient bot,
     IAgentClient agents,
+    IStorageProbe storage,
     PersonaMap personas,
     IGrainFactory grains,
     RouterHealth health,
@@ -30,14 +32,16 @@ public sealed class HealthMonitor(
         var wasReady = false;
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.WhenAll(ProbeTelegramAsync(stoppingToken), ProbeAgentsAsync(stoppingToken), ReadRateWindowsAsync(stoppingToken));
-            if (health.IsReady && !wasReady)
+            await Task.WhenAll(
+                ProbeTelegramAsync(stoppingToken), ProbeAgentsAsync(stoppingToken), ProbeStorageAsync(stoppingToken), ReadRateWindowsAsync(stoppingToken));
+            var ready = health.IsReady;
+            if (ready && !wasReady)
             {
                 HostLog.Ready(logger);
             }
 
-            wasReady |= health.IsReady;
-            var wait = wasReady ? interval : StartupInterval;
+            wasReady = ready;
+            var wait = ready ? interval : StartupInterval;
             await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
@@ -65,6 +69,21 @@ public sealed class HealthMonitor(
         if (changed)
         {
             HostLog.HealthChanged(logger, "telegram", after.Status, after.Detail);
+        }
+    }
+
+    private async Task ProbeStorageAsync(CancellationToken stoppingToken)
+    {
+        var (healthy, detail) = await storage.ProbeAsync(stoppingToken);
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var (after, changed) = health.ReportStorage(healthy ? null : detail);
+        if (changed)
+        {
+            HostLog.HealthChanged(logger, "storage", after.Status, after.Detail);
         }
     }
 

@@ -14,6 +14,8 @@ public sealed class RouterHealth(TimeProvider clock)
     private Dictionary<string, ComponentHealth> _agents = [];
     private IReadOnlyList<RateUsage> _rateWindows = [];
     private string? _lastPollError;
+    private int _pollFailuresInARow;
+    private ComponentHealth _storage = ComponentHealth.Unknown.After(true, "no write has failed", DateTimeOffset.MinValue);
     private RouterState _state = RouterState.Starting;
 
     public RouterState State
@@ -21,9 +23,16 @@ public sealed class RouterHealth(TimeProvider clock)
         get { lock (_gate) { return _state; } }
     }
 
+    /// <summary>The Bot API as the probe and the poller see it: two failed polls in a row (a 409, say) degrade it.</summary>
     public ComponentHealth Telegram
     {
-        get { lock (_gate) { return _telegram; } }
+        get { lock (_gate) { return TelegramNow(); } }
+    }
+
+    /// <summary>Grain storage as the ingress and the storage probe see it.</summary>
+    public ComponentHealth Storage
+    {
+        get { lock (_gate) { return _storage; } }
     }
 
     public IReadOnlyDictionary<string, ComponentHealth> Agents
@@ -55,7 +64,7 @@ public sealed class RouterHealth(TimeProvider clock)
         {
             lock (_gate)
             {
-                return _state == RouterState.Ready && _telegram.IsReady && _agents.Count > 0 && _agents.Values.All(a => a.IsReady);
+                return _state == RouterState.Ready && TelegramNow().IsReady && _storage.IsReady && _agents.Count > 0 && _agents.Values.All(a => a.IsReady);
             }
         }
     }
@@ -96,8 +105,25 @@ public sealed class RouterHealth(TimeProvider clock)
         lock (_gate)
         {
             _lastPollError = error;
+            _pollFailuresInARow = error is null ? 0 : _pollFailuresInARow + 1;
         }
     }
+
+    /// <summary>Storage reports: null when a write or probe went through, else what went wrong.</summary>
+    public (ComponentHealth Health, bool Changed) ReportStorage(string? error)
+    {
+        lock (_gate)
+        {
+            var before = _storage;
+            _storage = before.After(error is null, error ?? "writes go through", clock.GetUtcNow());
+            return (_storage, before.Status != _storage.Status);
+        }
+    }
+
+    private ComponentHealth TelegramNow() =>
+        _pollFailuresInARow >= 2 && _telegram.IsReady
+            ? _telegram with { Status = ComponentHealth.Degraded, Detail = $"getUpdates failed {_pollFailuresInARow} times in a row: {_lastPollError}" }
+            : _telegram;
 
     public void MoveTo(RouterState state)
     {

@@ -7,7 +7,7 @@ using OrleansRouter.Agents;
 using OrleansRouter.Agents.A2A;
 using OrleansRouter.Agents.Echo;
 using OrleansRouter.Grains;
-using OrleansRouter.Grains.Storage;
+using OrleansRouter.Grains.Chats;
 using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Ingress;
@@ -29,10 +29,15 @@ public static class RouterHosting
         services.AddSingleton(settings);
         services.AddSingleton(settings.Personas);
         services.AddSingleton(settings.Queue);
+        services.AddSingleton(settings.Telegram);
+        services.AddSingleton(settings.Cluster);
         services.AddSingleton(new ChatIdHasher(settings.ChatIdHashSalt));
         services.AddSingleton<QueueGauge>();
-        services.AddSingleton<GrainServices>();
+        services.AddSingleton<DrainSignal>();
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainServices>(provider, settings.Cluster.ChatReminderPeriod));
         services.AddSingleton<RouterHealth>();
+        services.AddSingleton<UpdateAcceptor>();
+        services.AddSingleton<IStorageProbe>(settings.Cluster.Storage == StorageMode.Redis ? new RedisStorageProbe(settings.Cluster) : new MemoryStorageProbe());
 
         services.AddHttpClient(A2AClient.HttpClientName, client =>
         {
@@ -42,7 +47,7 @@ public static class RouterHosting
         });
         services.AddSingleton(settings.A2A);
         services.AddSingleton<IAgentClient, A2AClient>();
-        services.AddTelegramBot(settings.Telegram.Token, settings.Telegram.ApiBaseUrl);
+        services.AddTelegramBot(settings.Telegram.Token, settings.Telegram.ApiBaseUrl, settings.Telegram.Pacing);
 
         if (settings.Telegram.Mode == TransportMode.Stub)
         {
@@ -60,20 +65,32 @@ public static class RouterHosting
     }
 
     /// <summary>
-    /// The Orleans silo, and the workers that live beside it. Clustering and storage are chosen here, in one place:
-    /// localhost clustering and memory storage are the only providers in this build.
+    /// The Orleans silo, and the workers that live beside it. Clustering and storage are chosen in
+    /// <see cref="SiloProviders"/>: localhost and memory for development, Redis for a cluster.
     /// </summary>
     public static WebApplicationBuilder UseRouterSilo(this WebApplicationBuilder builder, RouterSettings settings)
     {
-        var cluster = settings.Cluster;
         builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
-            .AddMemoryGrainStorage(StorageNames.Chats)
-            .AddMemoryGrainStorage(StorageNames.Personas));
+            .UseRouterClustering(settings.Cluster)
+            .AddRouterStorage(settings.Cluster)
+            .UseRouterVersioning());
 
         // Registered after the silo, so they start once it runs and stop before it does.
-        builder.Services.AddHostedService<UpdateIngress>();
-        builder.Services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthMonitor>(provider, settings.HealthProbeInterval));
+        var services = builder.Services;
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<PollerLeaseKeeper>(
+            provider, provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), settings.Telegram.PollerLease));
+        if (settings.Telegram.Ingress == IngressMode.Polling)
+        {
+            services.AddHostedService<PollingIngress>();
+        }
+        else if (settings.Telegram.Active)
+        {
+            services.AddHostedService<WebhookRegistration>();
+        }
+
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthMonitor>(provider, settings.HealthProbeInterval));
+        services.AddHostedService<SendShareReporter>();
+        services.AddHostedService<DrainCoordinator>();
         return builder;
     }
 
@@ -90,16 +107,16 @@ public static class RouterHosting
             app.MapEchoAgent();
         }
 
+        if (settings.Telegram.Ingress == IngressMode.Webhook)
+        {
+            app.MapWebhookIngress(settings.Telegram);
+        }
+
         var health = app.Services.GetRequiredService<RouterHealth>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRouter");
         HostLog.Starting(logger, settings.Environment.ToString().ToLowerInvariant(), settings.Telegram.Mode.ToString().ToLowerInvariant(),
             settings.Telegram.Ingress.ToString().ToLowerInvariant(), settings.Personas.All.Count(), settings.Http.ToString(), settings.Cluster.SiloPort);
         app.Lifetime.ApplicationStarted.Register(() => health.MoveTo(RouterState.Ready));
-        app.Lifetime.ApplicationStopping.Register(() =>
-        {
-            health.MoveTo(RouterState.Draining);
-            HostLog.Draining(logger, settings.ShutdownDrain.TotalSeconds);
-        });
         return app;
     }
 }

@@ -13,8 +13,39 @@ internal static partial class HostLog
     public static partial void Ready(ILogger logger);
 
     [LoggerMessage(EventName = "router.draining", Level = LogLevel.Information,
-        Message = "Draining: no new updates are taken; stopping within {drain_seconds} s")]
-    public static partial void Draining(ILogger logger, double drain_seconds);
+        Message = "Draining: no new updates are taken; {in_flight} agent calls and sends get up to {drain_seconds} s to finish")]
+    public static partial void Draining(ILogger logger, double drain_seconds, long in_flight);
+
+    [LoggerMessage(EventName = "router.drained", Level = LogLevel.Information,
+        Message = "Drained: {in_flight} calls still under way, {queue_depth} messages stay stored for the other silos")]
+    public static partial void Drained(ILogger logger, long in_flight, long queue_depth);
+
+    [LoggerMessage(EventName = "ingress.standby", Level = LogLevel.Information,
+        Message = "Standby silo (ROUTER_ACTIVE=false): hosting chats, never polling Telegram")]
+    public static partial void Standby(ILogger logger);
+
+    [LoggerMessage(EventName = "poller.lease_acquired", Level = LogLevel.Information,
+        Message = "This silo ({holder}) holds the poller lease (token {lease_token}) and polls Telegram")]
+    public static partial void LeaseAcquired(ILogger logger, string holder, long lease_token);
+
+    [LoggerMessage(EventName = "poller.lease_released", Level = LogLevel.Information,
+        Message = "Silo {holder} gave the poller lease (token {lease_token}) up")]
+    public static partial void LeaseReleased(ILogger logger, string holder, long lease_token);
+
+    [LoggerMessage(EventName = "poller.lease_lost", Level = LogLevel.Warning,
+        Message = "Silo {holder} lost the poller lease (token {lease_token}); it stopped polling")]
+    public static partial void LeaseLost(ILogger logger, string holder, long lease_token);
+
+    [LoggerMessage(EventName = "poller.lease_unreachable", Level = LogLevel.Warning,
+        Message = "The poller lease could not be reached: {detail}")]
+    public static partial void LeaseUnreachable(ILogger logger, string detail);
+
+    [LoggerMessage(EventName = "telegram.webhook_set", Level = LogLevel.Information, Message = "Telegram posts updates to {webhook_url}")]
+    public static partial void WebhookSet(ILogger logger, string webhook_url);
+
+    [LoggerMessage(EventName = "telegram.webhook_failed", Level = LogLevel.Warning,
+        Message = "setWebhook failed: {detail}; next try in {retry_in}")]
+    public static partial void WebhookNotSet(ILogger logger, string detail, TimeSpan retry_in);
 
     [LoggerMessage(EventName = "ingress.started", Level = LogLevel.Information, Message = "Long polling started")]
     public static partial void IngressStarted(ILogger logger);

@@ -89,6 +89,7 @@ public sealed class RouterSettingsReaderTests : IDisposable
                 "QUEUE_MAX_DEPTH_PER_CHAT",
                 "RETRY_MAX_ATTEMPTS",
                 "ORLEANS_STORAGE",
+                "REDIS_CONNECTION_STRING",
                 "CHAT_ID_HASH_SALT",
             ],
             problems.Select(p => p.Key));
@@ -114,7 +115,8 @@ public sealed class RouterSettingsReaderTests : IDisposable
 
         var (settings, problems) = Read(null,
             ("ROUTER_ENV", "staging"), ("TELEGRAM_BOT_TOKEN", LiveToken), ("PERSONA_MAP_FILE", personas),
-            ("A2A_TOKEN_P", "agent-secret-0001"), ("CHAT_ID_HASH_SALT", "0123456789abcdef0123"));
+            ("A2A_TOKEN_P", "agent-secret-0001"), ("CHAT_ID_HASH_SALT", "0123456789abcdef0123"),
+            ("REDIS_CONNECTION_STRING", "redis.internal:6379,password=redis-secret-77"));
 
         Assert.Empty(problems);
         Assert.Equal(TransportMode.Live, settings!.Telegram.Mode);
@@ -122,5 +124,7 @@ public sealed class RouterSettingsReaderTests : IDisposable
         Assert.Contains(LiveToken, settings.Secrets);
         Assert.Contains("agent-secret-0001", settings.Secrets);
         Assert.Contains("0123456789abcdef0123", settings.Secrets);
+        Assert.Contains("redis-secret-77", settings.Secrets);
+        Assert.Equal((ClusteringMode.Redis, StorageMode.Redis), (settings.Cluster.Clustering, settings.Cluster.Storage));
     }
 }

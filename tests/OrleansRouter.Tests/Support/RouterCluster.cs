@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Grains;
+using OrleansRouter.Grains.Chats;
 using OrleansRouter.Grains.Storage;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
@@ -27,6 +28,8 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public QueueGauge Gauge { get; } = new();
 
+    public DrainSignal Drain { get; } = new();
+
     public IGrainFactory Grains => Cluster.Client;
 
     public abstract PersonaMap Personas { get; }
@@ -43,7 +46,7 @@ public abstract class RouterCluster : IAsyncLifetime
         builder.ConfigureSilo((_, silo) => ConfigureSilo(silo));
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge));
+            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, TimeSpan.FromMinutes(1)));
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();
@@ -66,7 +69,9 @@ public abstract class RouterCluster : IAsyncLifetime
 
     protected virtual void ConfigureSilo(ISiloBuilder silo) => silo
         .AddMemoryGrainStorage(StorageNames.Chats)
-        .AddMemoryGrainStorage(StorageNames.Personas);
+        .AddMemoryGrainStorage(StorageNames.Personas)
+        .AddMemoryGrainStorage(StorageNames.Cluster)
+        .UseInMemoryReminderService();
 
     private static int _nextUpdateId = 1;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Telegram;
+using OrleansRouter.Telegram.Sending;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.Tests.Telegram;
@@ -21,7 +22,7 @@ public sealed class TelegramSenderTests : IAsyncLifetime
         _emulator = await BotApiEmulator.StartAsync();
         _services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
-            .AddTelegramBot(_emulator.Token, _emulator.BaseUrl)
+            .AddTelegramBot(_emulator.Token, _emulator.BaseUrl, new SendPacing(1000, 1000, 1000))
             .BuildServiceProvider();
     }
 

@@ -3,11 +3,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Storage;
 using OrleansRouter.Grains.Storage;
+using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Ingress;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Telegram;
+using OrleansRouter.Telegram.Sending;
 using OrleansRouter.Testing;
 using OrleansRouter.Tests.Support;
 using Telegram.Bot;
@@ -23,30 +25,32 @@ public sealed class IngressCluster : RouterCluster
     protected override void ConfigureSilo(ISiloBuilder silo)
     {
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chats, Storage);
-        silo.AddMemoryGrainStorage(StorageNames.Personas);
+        silo.AddMemoryGrainStorage(StorageNames.Personas).AddMemoryGrainStorage(StorageNames.Cluster).UseInMemoryReminderService();
     }
 }
 
 /// <summary>The long-polling ingress with the real Telegram.Bot client, a Bot API emulator and real grains.</summary>
-public sealed class UpdateIngressTests(IngressCluster cluster) : IClassFixture<IngressCluster>, IAsyncLifetime
+public sealed class PollingIngressTests(IngressCluster cluster) : IClassFixture<IngressCluster>, IAsyncLifetime
 {
     private BotApiEmulator _emulator = null!;
     private ServiceProvider _telegram = null!;
-    private UpdateIngress _ingress = null!;
+    private PollingIngress _ingress = null!;
 
     public async ValueTask InitializeAsync()
     {
         cluster.Storage.Release();
         _emulator = await BotApiEmulator.StartAsync();
-        _telegram = new ServiceCollection().AddSingleton(TimeProvider.System).AddTelegramBot(_emulator.Token, _emulator.BaseUrl).BuildServiceProvider();
-        _ingress = new UpdateIngress(
+        _telegram = new ServiceCollection().AddSingleton(TimeProvider.System).AddTelegramBot(_emulator.Token, _emulator.BaseUrl, new SendPacing(1000, 1000, 1000)).BuildServiceProvider();
+        var health = new RouterHealth(TimeProvider.System);
+        _ingress = new PollingIngress(
             _telegram.GetRequiredService<ITelegramBotClient>(),
-            cluster.Grains,
-            new RouterHealth(TimeProvider.System),
-            new ChatIdHasher("test-salt"),
+            new UpdateAcceptor(cluster.Grains, new ChatIdHasher("test-salt"), health, TimeProvider.System, NullLogger<UpdateAcceptor>.Instance),
+            new PollerLeaseKeeper(cluster.Grains, $"test-{Guid.NewGuid():N}", TimeSpan.FromSeconds(20), TimeProvider.System, NullLogger<PollerLeaseKeeper>.Instance),
+            new TelegramSettings(_emulator.Token, TransportMode.Live, _emulator.BaseUrl, IngressMode.Polling, null, null, Active: true, TimeSpan.FromSeconds(20), new SendPacing(30, 1, 20)),
+            health,
             TimeProvider.System,
             new NeverStopping(),
-            NullLogger<UpdateIngress>.Instance);
+            NullLogger<PollingIngress>.Instance);
         await _ingress.StartAsync(CancellationToken.None);
     }
 

@@ -1,0 +1,51 @@
+namespace OrleansRouter.Grains.Chats;
+
+/// <summary>
+/// A group that becomes a supergroup gets a new chat id. The old chat hands its conversations and unanswered
+/// messages to the new one, which takes them in as if they had always been its own.
+/// </summary>
+internal static class ChatMigration
+{
+    public static ChatHandover Handover(long fromChatId, ChatState state, InboxItem? except) => new(
+        fromChatId,
+        state.ChosenPersona,
+        state.Conversations.Select(c => new HandedOverConversation(c.Key, c.Value.ContextId, c.Value.PendingTaskId)).ToList(),
+        state.Inbox
+            .Where(item => item != except && item.Kind == InboxItemKind.Message)
+            .Select(item => new HandedOverMessage(
+                item.Message,
+                item.AgentMessageId,
+                item.Persona,
+                item.Stage == InboxStage.Replying ? item.ReplyParts : null,
+                item.PartsDelivered))
+            .ToList());
+
+    /// <summary>Takes the handover into <paramref name="state"/>; false when this handover was taken before.</summary>
+    public static bool Adopt(long chatId, ChatState state, ChatHandover handover, int insertAt)
+    {
+        if (state.AdoptedFrom.Contains(handover.FromChatId))
+        {
+            return false;
+        }
+
+        state.AdoptedFrom.Add(handover.FromChatId);
+        state.ChosenPersona ??= handover.ChosenPersona;
+        foreach (var conversation in handover.Conversations)
+        {
+            state.Conversations.TryAdd(conversation.Persona, new Conversation { ContextId = conversation.ContextId, PendingTaskId = conversation.PendingTaskId });
+        }
+
+        var items = handover.Messages.Select(handed => new InboxItem
+        {
+            Message = handed.Message with { ChatId = chatId },
+            Kind = InboxItemKind.Message,
+            AgentMessageId = handed.AgentMessageId,
+            Persona = handed.Persona,
+            Stage = handed.ReplyParts is not null ? InboxStage.Replying : handed.Persona is not null ? InboxStage.Calling : InboxStage.Received,
+            ReplyParts = handed.ReplyParts?.ToList() ?? [],
+            PartsDelivered = handed.PartsDelivered,
+        });
+        state.Inbox.InsertRange(Math.Min(insertAt, state.Inbox.Count), items);
+        return true;
+    }
+}

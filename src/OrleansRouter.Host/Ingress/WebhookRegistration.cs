@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OrleansRouter.Host.Configuration;
+using OrleansRouter.Host.Telemetry;
+using Telegram.Bot;
+using Telegram.Bot.Types.Enums;
+
+namespace OrleansRouter.Host.Ingress;
+
+/// <summary>Tells Telegram where to post updates, with the secret token and the update types; retries until it worked.</summary>
+public sealed class WebhookRegistration(ITelegramBotClient bot, TelegramSettings settings, TimeProvider clock, ILogger<WebhookRegistration> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await bot.SetWebhook(
+                    settings.WebhookUrl!.AbsoluteUri,
+                    allowedUpdates: [UpdateType.Message],
+                    secretToken: settings.WebhookSecret,
+                    cancellationToken: stoppingToken);
+                HostLog.WebhookSet(logger, settings.WebhookUrl.GetLeftPart(UriPartial.Path));
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var wait = backoff.Next();
+                HostLog.WebhookNotSet(logger, e.Message, wait);
+                await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using OrleansRouter.Chats;
+
+namespace OrleansRouter.Telegram.Sending;
+
+/// <summary>The sender the grains use: every message waits for its turn with the <see cref="SendPacer"/> first.</summary>
+public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer) : IChatSender
+{
+    public async Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken)
+    {
+        await pacer.WaitTurnAsync(chatId, cancellationToken);
+        var outcome = await sender.SendTextAsync(chatId, text, replyTo, cancellationToken);
+        if (outcome is SendFailed { RetryAfter: { } retryAfter })
+        {
+            pacer.RateLimited(retryAfter);
+        }
+        else if (outcome is SendDelivered)
+        {
+            pacer.Delivered();
+        }
+
+        return outcome;
+    }
+
+    /// <summary>"typing…" is not a message: it is not paced, and Telegram does not count it against the limits.</summary>
+    public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken) =>
+        sender.SendTypingAsync(chatId, cancellationToken);
+}
