@@ -16,9 +16,22 @@ abort() {
   exit 1
 }
 
+# Installs a Debian package when its command is missing (as root, or through sudo).
+need() {
+  local command="$1" package="$2"
+  command -v "$command" >/dev/null && return 0
+  echo "installing $package (for $command)"
+  local sudo=()
+  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null \
+    || abort "could not install $package; install it and run again"
+}
+
 step "Tools"
 command -v dotnet >/dev/null || abort "the .NET SDK is not installed (see global.json for the version)"
 dotnet --version
+need redis-server redis-server   # the tests start their own servers on free loopback ports
+redis-server --version
 
 step "Restore (locked)"
 dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"
@@ -44,6 +57,7 @@ for project in tests/*.Tests/*.csproj; do
   fi
   # One <assembly ... total= passed= failed= skipped= errors= ...> element per test assembly.
   attribute() { grep -o "<assembly [^>]*" "$report" | grep -o " $1=\"[0-9]*\"" | head -1 | grep -o '[0-9]*'; }
+  grep -o 'name="[^"]*" result="Fail"' "$report" | sed 's/^name="\(.*\)" result="Fail"$/FAILED: \1/' || true
   passed=$((passed + $(attribute passed)))
   failed=$((failed + $(attribute failed) + $(attribute errors)))
   skipped=$((skipped + $(attribute skipped)))

@@ -25,6 +25,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private TaskCompletionSource _changed = NewSignal();
     private int _nextUpdateId = 1000;
     private int _typing;
+    private JsonObject? _webhook;
     private WebApplication? _app;
 
     private BotApiEmulator(string token) => Token = token;
@@ -55,25 +56,32 @@ public sealed class BotApiEmulator : IAsyncDisposable
         lock (_gate)
         {
             var updateId = _nextUpdateId++;
-            var messageId = NextMessageId(chatId);
-            var chat = chatId > 0
-                ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Tester" }
-                : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "Test group" };
-            _unconfirmed.Add(new JsonObject
-            {
-                ["update_id"] = updateId,
-                ["message"] = new JsonObject
-                {
-                    ["message_id"] = messageId,
-                    ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                    ["chat"] = chat,
-                    ["from"] = new JsonObject { ["id"] = Math.Abs(chatId), ["is_bot"] = false, ["first_name"] = "Tester" },
-                    ["text"] = text,
-                },
-            });
+            _unconfirmed.Add(Update(updateId, chatId, NextMessageId(chatId), text));
             Signal();
             return updateId;
         }
+    }
+
+    /// <summary>A Telegram update carrying a user's text message, as the Bot API documents it.</summary>
+    public static JsonObject Update(int updateId, long chatId, int messageId, string text) => new()
+    {
+        ["update_id"] = updateId,
+        ["message"] = new JsonObject
+        {
+            ["message_id"] = messageId,
+            ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["chat"] = chatId > 0
+                ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Tester" }
+                : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "Test group" },
+            ["from"] = new JsonObject { ["id"] = Math.Abs(chatId), ["is_bot"] = false, ["first_name"] = "Tester" },
+            ["text"] = text,
+        },
+    };
+
+    /// <summary>The parameters of the last setWebhook call, or null when none came.</summary>
+    public JsonObject? Webhook
+    {
+        get { lock (_gate) { return _webhook?.DeepClone() as JsonObject; } }
     }
 
     public IReadOnlyList<SentMessage> Sent
@@ -163,7 +171,8 @@ public sealed class BotApiEmulator : IAsyncDisposable
             "getUpdates" => Ok(await GetUpdatesAsync(parameters, context.RequestAborted)),
             "sendMessage" => SendMessage(parameters),
             "sendChatAction" => CountTyping(),
-            "deleteWebhook" or "setWebhook" => Ok(true),
+            "setWebhook" => SetWebhook(parameters),
+            "deleteWebhook" => Ok(true),
             _ => Error(404, "Not Found: method not found"),
         };
     }
@@ -247,6 +256,17 @@ public sealed class BotApiEmulator : IAsyncDisposable
                 ["text"] = text,
             });
         }
+    }
+
+    private IResult SetWebhook(JsonObject parameters)
+    {
+        lock (_gate)
+        {
+            _webhook = parameters;
+            Signal();
+        }
+
+        return Ok(true);
     }
 
     private IResult CountTyping()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Grains.Storage;
@@ -28,7 +29,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// </summary>
     private const int RecentUpdateIdCapacity = 128;
     private const int DeadLetterCapacity = 100;
-    private static readonly TimeSpan PumpFailureDelay = TimeSpan.FromSeconds(5);
 
     private readonly IPersistentState<ChatState> _state;
     private readonly GrainServices _services;
@@ -38,8 +38,13 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
     private readonly SerialGate _reminders = new();
+
+    /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
+    private readonly Dictionary<long, Task> _storing = [];
     private IGrainTimer? _wake;
     private bool _pumping;
+    private bool _deactivating;
+    private int _pumpFailures;
     private int _reportedDepth;
     private bool _reportedRetrying;
     private string _chatHash = "";
@@ -97,8 +102,12 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         {
             ChatLog.Duplicate(_logger, message.UpdateId, _chatHash);
 
-            // The first delivery may still be on its way to storage; only a stored update may be confirmed.
-            await _writer.FlushAsync();
+            // The first delivery may still be on its way to storage: only a stored update may be confirmed.
+            if (_storing.TryGetValue(message.UpdateId, out var first))
+            {
+                await first;
+            }
+
             return AcceptResult.Duplicate;
         }
 
@@ -115,16 +124,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             State.Overflowed++;
         }
 
+        var storing = StoreAcceptedAsync(message.UpdateId, item, overflow);
+        _storing[message.UpdateId] = storing;
         try
         {
-            // Registered before the message is stored: a stored message always has a way to be woken.
-            await EnsureWakeReminderAsync();
-            await SaveAsync();
+            await storing;
         }
-        catch
+        finally
         {
-            Undo(message.UpdateId, item, overflow);
-            throw;
+            _storing.Remove(message.UpdateId);
         }
 
         if (overflow)
@@ -139,6 +147,21 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         ScheduleWake(TimeSpan.Zero);
         return overflow ? AcceptResult.Overflowed : AcceptResult.Accepted;
+    }
+
+    private async Task StoreAcceptedAsync(long updateId, InboxItem? item, bool overflow)
+    {
+        try
+        {
+            // Registered before the message is stored: a stored message always has a way to be woken.
+            await EnsureWakeReminderAsync();
+            await SaveAsync();
+        }
+        catch
+        {
+            Undo(updateId, item, overflow);
+            throw;
+        }
     }
 
     Task<ChatSnapshot> IChatGrain.GetSnapshotAsync()
@@ -158,16 +181,13 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     async Task IChatGrain.AdoptAsync(ChatHandover handover)
     {
-        // Behind the message the pump is working on, if any; ahead of everything else.
+        // Behind the message the pump is working on, if any; ahead of everything else. A message taken before
+        // (the same handover again) is recognised by its update id.
         var insertAt = _pumping && State.Inbox.Count > 0 ? 1 : 0;
-        if (!ChatMigration.Adopt(ChatId, State, handover, insertAt))
+        var taken = ChatMigration.Adopt(ChatId, State, handover, insertAt);
+        foreach (var message in taken)
         {
-            return;
-        }
-
-        foreach (var handed in handover.Messages)
-        {
-            RememberUpdate(handed.Message.UpdateId);
+            RememberUpdate(message.UpdateId);
         }
 
         await EnsureWakeReminderAsync();
@@ -191,14 +211,21 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         await _reminders.RunAsync(async () =>
         {
-            if (State.Inbox.Count == 0 && State.WakeReminderSet)
+            if (State.Inbox.Count > 0)
+            {
+                return;
+            }
+
+            if (State.WakeReminderSet)
             {
                 State.WakeReminderSet = false;
                 await SaveAsync();
-                if (await this.GetReminder(WakeReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
+            }
+
+            // Whatever the flag says: a reminder left behind by a crash would otherwise tick forever.
+            if (await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
             }
         });
     }
@@ -259,6 +286,13 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         ReportQueue();
 
         // The storage may hold a different version than memory now; start from what it holds.
+        Deactivate();
+    }
+
+    /// <summary>Deactivates as soon as the grain is idle; the pump stops at its next step so that happens soon.</summary>
+    private void Deactivate()
+    {
+        _deactivating = true;
         DeactivateOnIdle();
     }
 
@@ -290,11 +324,20 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
 
         _pumping = true;
+
+        // A running pump is work in flight: a draining silo waits for it to reach a stored resting point.
+        using var working = _services.Gauge.TrackInFlight();
         try
         {
-            while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested)
+            while (State.Inbox.Count > 0 && !cancellationToken.IsCancellationRequested && !_deactivating)
             {
                 var head = State.Inbox[0];
+
+                // Not stored yet: its accept wakes the pump once it is.
+                if (_storing.ContainsKey(head.Message.UpdateId))
+                {
+                    return;
+                }
 
                 // A stopping silo finishes replies already under way and leaves the rest stored for the others.
                 if (_services.Drain.IsDraining && head.Stage != InboxStage.Replying)
@@ -310,16 +353,26 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 }
 
                 await AdvanceAsync(head, cancellationToken);
+                _pumpFailures = 0;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Deactivating: the stored stage of the head item resumes it on the next activation.
         }
+        catch (InconsistentStateException e)
+        {
+            // Memory and storage disagree (a write that timed out but went through, say): start again from storage.
+            // The wake reminder brings the chat back.
+            ChatLog.PumpFailed(_logger, e.GetType().Name, _chatHash, TimeSpan.Zero);
+            Deactivate();
+        }
         catch (Exception e)
         {
-            ChatLog.PumpFailed(_logger, e, _chatHash, PumpFailureDelay);
-            ScheduleWake(PumpFailureDelay);
+            // Storage down, a bug in an adapter…: try again later, backing off like any retry.
+            var delay = RetryPolicy.Delay(_services.Options, ++_pumpFailures);
+            ChatLog.PumpFailed(_logger, e.GetType().Name, _chatHash, delay);
+            ScheduleWake(delay);
         }
         finally
         {
@@ -339,7 +392,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         if (item.Message.MigrateToChatId is { } supergroup)
         {
-            await HandOverAsync(supergroup, item);
+            await HandOverAsync(supergroup, except: item);
+            return;
+        }
+
+        // The group became a supergroup earlier; whatever still comes here belongs there.
+        if (State.MovedTo is { } movedTo)
+        {
+            await HandOverAsync(movedTo, except: null);
             return;
         }
 
@@ -398,12 +458,20 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         // The map may have changed since the call was first made (a restart with a new map): fall back to the current persona.
         var persona = _services.Personas.Find(item.Persona) ?? CurrentPersona;
         var conversation = ConversationWith(persona);
+
+        // Attempts that never came back (the process died during the call, again and again) count too.
+        if (item.AgentAttempts >= _services.Options.RetryMaxAttempts)
+        {
+            DeadLetter(item, $"agent: no answer after {item.AgentAttempts} attempts");
+            await ReplyAsync(item, ChatReplies.AgentUnavailable(persona));
+            return;
+        }
+
         item.AgentAttempts++;
         item.NextAttemptAt = null;
         await SaveAsync();
 
         AgentOutcome outcome;
-        using (_services.Gauge.TrackInFlight())
         await using (_typing.Start(ChatId))
         {
             var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
@@ -417,9 +485,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 conversation.PendingTaskId = reply.AwaitsUser ? reply.TaskId : null;
                 await ReplyAsync(item, ChatReplies.FromAgent(reply));
                 break;
-            case AgentFailure { TaskNotFound: true } when conversation.PendingTaskId is not null:
-                // The agent no longer knows the task it asked about: the message goes again, as a new task.
+            case AgentFailure { Class: FailureClass.Fatal } when conversation.PendingTaskId is not null:
+                // The task the agent asked about is gone or over (not found, unsupported operation…): the
+                // message goes again, as a new task, rather than failing every message until /reset.
                 conversation.PendingTaskId = null;
+                item.AgentAttempts--;
                 break;
             case AgentFailure failure:
                 await OnAgentFailedAsync(item, persona, failure);
@@ -471,13 +541,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             if (!string.IsNullOrWhiteSpace(part))
             {
                 var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
-                SendOutcome outcome;
-                using (_services.Gauge.TrackInFlight())
-                {
-                    outcome = await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken);
-                }
-
-                if (outcome is SendFailed failed)
+                if (await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken) is SendFailed failed)
                 {
                     await OnSendFailedAsync(item, failed);
                     return;
@@ -533,20 +597,23 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         if (_services.Gauge.Retrying > _services.Options.RetryCacheCapacity)
         {
             ChatLog.RetryParked(_logger, _chatHash, _services.Gauge.Retrying);
-            DeactivateOnIdle();
+            Deactivate();
         }
     }
 
     /// <summary>Moves the conversation and every unanswered message to the supergroup this group became.</summary>
     private async Task HandOverAsync(long supergroup, InboxItem? except)
     {
-        var handover = ChatMigration.Handover(ChatId, State, except);
+        var handed = ChatMigration.HandedOver(State, except);
+        var handover = ChatMigration.Handover(ChatId, State, handed);
         await GrainFactory.GetGrain<IChatGrain>(supergroup).AdoptAsync(handover);
         ChatLog.Migrated(_logger, _chatHash, _services.Hasher.Hash(supergroup), handover.Messages.Count);
         State.MovedTo = supergroup;
         State.ChosenPersona = null;
         State.Conversations.Clear();
-        State.Inbox.Clear();
+
+        // Messages that came in during the handover stay, and follow on their turn.
+        State.Inbox.RemoveAll(item => item == except || handed.Contains(item));
         await SaveAsync();
     }
 

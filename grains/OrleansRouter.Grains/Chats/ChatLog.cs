@@ -41,9 +41,10 @@ internal static partial class ChatLog
         Message = "Chat {chat_id_hash} update {update_id} text: {text}")]
     public static partial void Text(ILogger logger, string chat_id_hash, long update_id, string? text);
 
+    /// <remarks>Only the exception's type: storage exceptions name the grain, whose key is the chat id.</remarks>
     [LoggerMessage(EventName = "chat.pump_failed", Level = LogLevel.Error,
-        Message = "Working through the inbox of chat {chat_id_hash} failed; retrying in {retry_in}")]
-    public static partial void PumpFailed(ILogger logger, Exception exception, string chat_id_hash, TimeSpan retry_in);
+        Message = "Working through the inbox of chat {chat_id_hash} failed ({error}); retrying in {retry_in}")]
+    public static partial void PumpFailed(ILogger logger, string error, string chat_id_hash, TimeSpan retry_in);
 
     [LoggerMessage(EventName = "chat.migrated", Level = LogLevel.Information,
         Message = "Chat {chat_id_hash} became supergroup {new_chat_id_hash}; {messages} unanswered messages and the conversation moved with it")]

@@ -6,12 +6,15 @@ namespace OrleansRouter.Grains.Chats;
 /// </summary>
 internal static class ChatMigration
 {
-    public static ChatHandover Handover(long fromChatId, ChatState state, InboxItem? except) => new(
+    /// <summary>The messages a handover carries: every user message but <paramref name="except"/>.</summary>
+    public static List<InboxItem> HandedOver(ChatState state, InboxItem? except) =>
+        state.Inbox.Where(item => item != except && item.Kind == InboxItemKind.Message).ToList();
+
+    public static ChatHandover Handover(long fromChatId, ChatState state, IEnumerable<InboxItem> items) => new(
         fromChatId,
         state.ChosenPersona,
         state.Conversations.Select(c => new HandedOverConversation(c.Key, c.Value.ContextId, c.Value.PendingTaskId)).ToList(),
-        state.Inbox
-            .Where(item => item != except && item.Kind == InboxItemKind.Message)
+        items
             .Select(item => new HandedOverMessage(
                 item.Message,
                 item.AgentMessageId,
@@ -20,22 +23,17 @@ internal static class ChatMigration
                 item.PartsDelivered))
             .ToList());
 
-    /// <summary>Takes the handover into <paramref name="state"/>; false when this handover was taken before.</summary>
-    public static bool Adopt(long chatId, ChatState state, ChatHandover handover, int insertAt)
+    /// <summary>Takes the handover into <paramref name="state"/>; returns the messages it had not taken before.</summary>
+    public static List<InboundMessage> Adopt(long chatId, ChatState state, ChatHandover handover, int insertAt)
     {
-        if (state.AdoptedFrom.Contains(handover.FromChatId))
-        {
-            return false;
-        }
-
-        state.AdoptedFrom.Add(handover.FromChatId);
         state.ChosenPersona ??= handover.ChosenPersona;
         foreach (var conversation in handover.Conversations)
         {
             state.Conversations.TryAdd(conversation.Persona, new Conversation { ContextId = conversation.ContextId, PendingTaskId = conversation.PendingTaskId });
         }
 
-        var items = handover.Messages.Select(handed => new InboxItem
+        var fresh = handover.Messages.Where(handed => !state.RecentUpdateIds.Contains(handed.Message.UpdateId)).ToList();
+        var items = fresh.Select(handed => new InboxItem
         {
             Message = handed.Message with { ChatId = chatId },
             Kind = InboxItemKind.Message,
@@ -46,6 +44,6 @@ internal static class ChatMigration
             PartsDelivered = handed.PartsDelivered,
         });
         state.Inbox.InsertRange(Math.Min(insertAt, state.Inbox.Count), items);
-        return true;
+        return fresh.Select(handed => handed.Message).ToList();
     }
 }

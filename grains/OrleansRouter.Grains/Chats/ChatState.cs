@@ -33,9 +33,6 @@ public sealed record ChatState
 
     /// <summary>The supergroup this group became; its conversation lives on there.</summary>
     [Id(8)] public long? MovedTo { get; set; }
-
-    /// <summary>The groups whose handover this chat took, so a repeated handover changes nothing.</summary>
-    [Id(9)] public List<long> AdoptedFrom { get; init; } = [];
 }
 
 /// <summary>An accepted message on its way through the chat: received → calling the agent → replying → gone.</summary>

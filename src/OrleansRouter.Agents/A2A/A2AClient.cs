@@ -272,6 +272,11 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
         {
             return (0, "", new AgentFailure(FailureClass.Transient, AgentFailureCodes.Network, e.Message));
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // An answer that cannot even be read (a body over the size limit, an unknown charset…).
+            return (0, "", new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, e.Message));
+        }
     }
 
     private static AgentFailure StatusFailure(HttpStatusCode status)

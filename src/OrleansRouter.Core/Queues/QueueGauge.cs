@@ -14,7 +14,7 @@ public sealed class QueueGauge
 
     public long Retrying => Interlocked.Read(ref _retrying);
 
-    /// <summary>Agent calls and Telegram sends under way: what a draining silo waits for.</summary>
+    /// <summary>Chats working on a message right now (calling the agent, sending, storing the step): what a draining silo waits for.</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
 
     public void AddDepth(long delta) => Interlocked.Add(ref _depth, delta);

@@ -507,6 +507,7 @@ public sealed partial class RouterSettingsReader
 
     private void Report(string key, string problem, string hint) => _problems.Add(new ConfigProblem(key, problem, hint));
 
-    [GeneratedRegex(@"^\d{3,}:[A-Za-z0-9_-]{30,}$")]
+    /// <summary>What Telegram.Bot itself accepts: a numeric bot id, a colon, a secret.</summary>
+    [GeneratedRegex(@"^\d{1,16}:[A-Za-z0-9_-]+$")]
     private static partial Regex BotTokenShape();
 }

@@ -33,7 +33,10 @@ public sealed class HealthMonitor(
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.WhenAll(
-                ProbeTelegramAsync(stoppingToken), ProbeAgentsAsync(stoppingToken), ProbeStorageAsync(stoppingToken), ReadRateWindowsAsync(stoppingToken));
+                Guarded(ProbeTelegramAsync, stoppingToken),
+                Guarded(ProbeAgentsAsync, stoppingToken),
+                Guarded(ProbeStorageAsync, stoppingToken),
+                Guarded(ReadRateWindowsAsync, stoppingToken));
             var ready = health.IsReady;
             if (ready && !wasReady)
             {
@@ -43,6 +46,22 @@ public sealed class HealthMonitor(
             wasReady = ready;
             var wait = ready ? interval : StartupInterval;
             await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>A probe that throws is a failed probe, never the end of the monitor (or of the process).</summary>
+    private async Task Guarded(Func<CancellationToken, Task> probe, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await probe(stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            HostLog.ProbeFailed(logger, probe.Method.Name, e.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -105,16 +124,9 @@ public sealed class HealthMonitor(
 
     private async Task ReadRateWindowsAsync(CancellationToken stoppingToken)
     {
-        try
-        {
-            var usage = await Task.WhenAll(personas.All
-                .Where(p => p.RateWindow is not null)
-                .Select(p => grains.GetGrain<IPersonaGrain>(p.Name).GetUsageAsync()));
-            health.ReportRateWindows(usage);
-        }
-        catch (Exception) when (stoppingToken.IsCancellationRequested)
-        {
-            // The silo is stopping under us; there is nothing left to report.
-        }
+        var usage = await Task.WhenAll(personas.All
+            .Where(p => p.RateWindow is not null)
+            .Select(p => grains.GetGrain<IPersonaGrain>(p.Name).GetUsageAsync()));
+        health.ReportRateWindows(usage);
     }
 }

@@ -41,18 +41,34 @@ public sealed class PollingIngress(
 
         // Draining starts before hosted services are stopped: from then on no update is taken.
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var backoff = new Backoff();
         while (!draining.IsCancellationRequested)
         {
-            await using var held = await lease.AcquireAsync(draining.Token);
-            if (held is null)
+            try
             {
-                return;
+                await PollWhileLeasedAsync(draining.Token);
             }
-
-            await ClearWebhookAsync(held.Lost);
-            HostLog.IngressStarted(logger);
-            await PollAsync(held);
+            catch (Exception e) when (!draining.IsCancellationRequested)
+            {
+                // Nothing ends the ingress: whatever went wrong, take the lease again and go on.
+                var wait = backoff.Next();
+                HostLog.PollFailed(logger, e.GetType().Name, "the poller stopped unexpectedly", wait);
+                await Task.Delay(wait, clock, draining.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
+    }
+
+    private async Task PollWhileLeasedAsync(CancellationToken draining)
+    {
+        await using var held = await lease.AcquireAsync(draining);
+        if (held is null)
+        {
+            return;
+        }
+
+        await ClearWebhookAsync(held.Lost);
+        HostLog.IngressStarted(logger);
+        await PollAsync(held);
     }
 
     private async Task PollAsync(PollerLeaseKeeper.HeldLease held)

@@ -51,7 +51,7 @@ public sealed class UpdateAcceptor(IGrainFactory grains, ChatIdHasher hasher, Ro
             catch (Exception e)
             {
                 // Later updates of this chat must not overtake this one: they stay unconfirmed with it.
-                HostLog.AcceptFailed(logger, e, hash, message.UpdateId);
+                HostLog.AcceptFailed(logger, e.GetType().Name, hash, message.UpdateId);
                 return message.UpdateId;
             }
         }

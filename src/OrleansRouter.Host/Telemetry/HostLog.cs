@@ -65,11 +65,15 @@ internal static partial class HostLog
     [LoggerMessage(EventName = "update.skipped", Level = LogLevel.Debug, Message = "Update {update_id} carries no message; confirmed without routing")]
     public static partial void UpdateSkipped(ILogger logger, long update_id);
 
+    /// <remarks>Only the exception's type: Orleans' messages name the grain, whose key is the chat id.</remarks>
     [LoggerMessage(EventName = "ingress.accept_failed", Level = LogLevel.Warning,
-        Message = "Chat {chat_id_hash} could not store update {update_id}; it stays unconfirmed and comes again")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception, string chat_id_hash, long update_id);
+        Message = "Chat {chat_id_hash} could not store update {update_id} ({error}); it stays unconfirmed and comes again")]
+    public static partial void AcceptFailed(ILogger logger, string error, string chat_id_hash, long update_id);
 
     [LoggerMessage(EventName = "health.changed", Level = LogLevel.Information,
         Message = "{component} is {status}: {detail}")]
     public static partial void HealthChanged(ILogger logger, string component, string status, string detail);
+
+    [LoggerMessage(EventName = "health.probe_failed", Level = LogLevel.Warning, Message = "The health probe {probe} failed unexpectedly ({error})")]
+    public static partial void ProbeFailed(ILogger logger, string probe, string error);
 }

@@ -5,8 +5,9 @@ using Serilog.Formatting;
 namespace OrleansRouter.Host.Telemetry;
 
 /// <summary>
-/// The last line of defence for secrets: blanks every configured secret value, and anything shaped like a Bot API
-/// token in a URL (Telegram.Bot's request URLs carry the token), from each formatted log line.
+/// The last line of defence for secrets and chat ids: blanks every configured secret value, anything shaped like a
+/// Bot API token in a URL (Telegram.Bot's request URLs carry the token), and chat grain ids (their key is the chat
+/// id, and Orleans names grains in its exceptions), from each formatted log line.
 /// </summary>
 public sealed partial class RedactingFormatter(ITextFormatter inner, IEnumerable<string> secrets) : ITextFormatter
 {
@@ -29,9 +30,13 @@ public sealed partial class RedactingFormatter(ITextFormatter inner, IEnumerable
             text = text.Replace(secret, Redacted, StringComparison.Ordinal);
         }
 
-        return BotTokenInUrl().Replace(text, "/bot" + Redacted);
+        text = BotTokenInUrl().Replace(text, "/bot" + Redacted);
+        return ChatGrainId().Replace(text, "chat/" + Redacted);
     }
 
     [GeneratedRegex(@"/bot\d+:[A-Za-z0-9_-]+")]
     private static partial Regex BotTokenInUrl();
+
+    [GeneratedRegex(@"\bchat/[0-9A-Fa-f+-]+")]
+    private static partial Regex ChatGrainId();
 }

@@ -34,6 +34,11 @@ public sealed class TelegramSender(ITelegramBotClient bot) : IChatSender
         {
             return TelegramFailures.From(e);
         }
+        catch (RequestException e) when (e.HttpStatusCode == System.Net.HttpStatusCode.OK)
+        {
+            // Telegram said OK in a shape the client could not read: the message went out; sending it again would double it.
+            return SendOutcome.Delivered(0);
+        }
         catch (Exception e) when (e is RequestException or HttpRequestException)
         {
             return TelegramFailures.Network(e);

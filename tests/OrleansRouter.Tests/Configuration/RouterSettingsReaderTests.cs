@@ -127,4 +127,21 @@ public sealed class RouterSettingsReaderTests : IDisposable
         Assert.Contains("redis-secret-77", settings.Secrets);
         Assert.Equal((ClusteringMode.Redis, StorageMode.Redis), (settings.Cluster.Clustering, settings.Cluster.Storage));
     }
+
+    [Theory]
+    [InlineData("123:test-token", true)]
+    [InlineData("123456789:AAE-live_token", true)]
+    [InlineData("not-a-token", false)]
+    [InlineData("123:", false)]
+    [InlineData("abc:def", false)]
+    public void The_live_token_is_checked_for_the_shape_Telegram_gives_it(string token, bool accepted)
+    {
+        var personas = File("personas.json", """{ "default_persona": "p", "personas": { "p": { "agent_url": "http://a/p" } } }""");
+
+        var (settings, problems) = Read(null,
+            ("ROUTER_ENV", "local"), ("TELEGRAM_TRANSPORT_MODE", "live"), ("TELEGRAM_BOT_TOKEN", token), ("PERSONA_MAP_FILE", personas));
+
+        Assert.Equal(accepted, settings is not null);
+        Assert.Equal(accepted, !problems.Any(p => p.Key == "TELEGRAM_BOT_TOKEN"));
+    }
 }

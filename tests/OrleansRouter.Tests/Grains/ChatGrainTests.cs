@@ -296,4 +296,39 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
         Assert.Contains("only read text", _cluster.Sender.SentTo(chat)[0]);
         Assert.DoesNotContain(_cluster.Agent.Requests, r => r.Text.Length == 0);
     }
+
+    [Fact]
+    public async Task A_task_that_is_over_when_the_user_answers_is_not_a_dead_end_the_message_goes_as_a_new_task()
+    {
+        var chat = NewChatId();
+        _cluster.Agent.Answer = request => Task.FromResult<AgentOutcome>(
+            request.Text == "sign me in" ? new AgentReply(AgentReplyKind.AuthRequired, "Open the link.", "ctx-3", "task-3")
+            : request.TaskId is not null ? new AgentFailure(FailureClass.Fatal, "jsonrpc_-32004", "the task is completed")
+            : new AgentReply(AgentReplyKind.Message, "welcome back", "ctx-3", null));
+
+        await Chat(chat).AcceptAsync(Message(chat, "sign me in"));
+        await Chat(chat).AcceptAsync(Message(chat, "done"));
+        await RepliesAsync(chat, 2);
+
+        Assert.Equal("welcome back", _cluster.Sender.SentTo(chat)[1]);
+        Assert.Equal(0, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+    }
+
+    [Fact]
+    public async Task An_agent_client_that_throws_is_retried_with_backoff_and_dead_lettered_after_the_last_attempt()
+    {
+        var chat = NewChatId();
+        var text = $"poison {chat}";
+        var echo = _cluster.Agent.Answer;
+        _cluster.Agent.Answer = request => request.Text == text ? throw new InvalidOperationException("adapter bug") : echo(request);
+
+        await Chat(chat).AcceptAsync(Message(chat, text));
+        await Chat(chat).AcceptAsync(Message(chat, "next"));
+        await RepliesAsync(chat, 2);
+
+        Assert.Equal(_cluster.Queue.RetryMaxAttempts, _cluster.Agent.RequestsWith(text).Count);
+        Assert.Contains("could not answer", _cluster.Sender.SentTo(chat)[0]);
+        Assert.Equal("reply: next", _cluster.Sender.SentTo(chat)[1]);
+        Assert.Equal(1, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+    }
 }

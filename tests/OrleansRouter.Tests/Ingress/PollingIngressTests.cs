@@ -155,4 +155,26 @@ public sealed class PollingIngressTests(IngressCluster cluster) : IClassFixture<
         {
         }
     }
+
+    [Fact]
+    public async Task A_redelivery_while_the_first_delivery_is_being_stored_waits_for_it_and_fails_with_it()
+    {
+        var chat = RouterCluster.NewChatId();
+        var grain = cluster.Grains.GetGrain<OrleansRouter.Grains.IChatGrain>(chat);
+        var message = RouterCluster.Message(chat, "stored once");
+        cluster.Storage.Holds = grain => IsChat(grain, chat);
+
+        var first = grain.AcceptAsync(message);
+        await Eventually.HoldsAsync(() => cluster.Storage.WritesWaiting > 0, "the first delivery being stored");
+        var second = grain.AcceptAsync(message);
+        var early = await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(500)));
+        cluster.Storage.FailNextWrites(1);
+        cluster.Storage.Release();
+
+        Assert.NotSame(second, early);
+        await Assert.ThrowsAnyAsync<Exception>(() => first);
+        await Assert.ThrowsAnyAsync<Exception>(() => second);
+        Assert.Equal(OrleansRouter.Grains.AcceptResult.Accepted, await grain.AcceptAsync(message));
+        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count == 1, "one reply");
+    }
 }

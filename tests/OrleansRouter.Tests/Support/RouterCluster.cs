@@ -40,13 +40,17 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public static long NewChatId() => Interlocked.Increment(ref _nextChatId);
 
+    /// <summary>How often a chat with pending work is woken by its reminder.</summary>
+    public virtual TimeSpan ReminderPeriod => TimeSpan.FromMinutes(1);
+
     public async ValueTask InitializeAsync()
     {
+        await BeforeDeployAsync();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => ConfigureSilo(silo));
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, TimeSpan.FromMinutes(1)));
+            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod));
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();
@@ -60,8 +64,13 @@ public abstract class RouterCluster : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        await AfterStopAsync();
         GC.SuppressFinalize(this);
     }
+
+    protected virtual Task BeforeDeployAsync() => Task.CompletedTask;
+
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
 
     protected virtual void ConfigureServices(IServiceCollection services)
     {

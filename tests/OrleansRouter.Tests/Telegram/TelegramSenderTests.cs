@@ -92,4 +92,18 @@ public sealed class TelegramSenderTests : IAsyncLifetime
 
         Assert.Equal((FailureClass.Transient, AgentFailureCodes.Network), (failed.Class, failed.Code));
     }
+
+    [Fact]
+    public async Task An_ok_answer_the_client_cannot_read_counts_as_delivered_and_is_not_sent_again()
+    {
+        var calls = 0;
+        _emulator.Fault = (method, _) => method == "sendMessage" && Interlocked.Increment(ref calls) > 0
+            ? BotApiEmulator.Ok(JsonValue.Create("not a message"))
+            : null;
+
+        var outcome = await Sender.SendTextAsync(_chat, "once", null, CancellationToken.None);
+
+        Assert.IsType<SendDelivered>(outcome);
+        Assert.Equal(1, calls);
+    }
 }

@@ -32,4 +32,13 @@ public sealed class RedactingFormatterTests
 
         Assert.Equal("POST https://api.telegram.org/bot[redacted]/sendMessage failed ", text);
     }
+
+    [Fact]
+    public void A_chat_grain_id_in_an_exception_is_blanked()
+    {
+        var text = Format("failed", new InvalidOperationException("Error writing state for grain chat/3ade68b1 of type ChatGrain"));
+
+        Assert.DoesNotContain("3ade68b1", text);
+        Assert.Contains("chat/[redacted]", text);
+    }
 }

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using OrleansRouter.Testing;
+
+namespace OrleansRouter.EndToEnd.Support;
+
+/// <summary>
+/// Users writing steadily into many chats until stopped; then the reckoning: for every chat, were all its
+/// messages answered, once each, in order?
+/// </summary>
+public sealed class Load : IAsyncDisposable
+{
+    private readonly BotApiEmulator _telegram;
+    private readonly IReadOnlyList<long> _chats;
+    private readonly ConcurrentDictionary<long, List<string>> _posted = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _running;
+
+    private Load(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval)
+    {
+        _telegram = telegram;
+        _chats = chats;
+        _running = RunAsync(interval);
+    }
+
+    /// <summary>Posts one message every <paramref name="interval"/>, to the chats in turn.</summary>
+    public static Load Start(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval) => new(telegram, chats, interval);
+
+    public int Posted => _posted.Values.Sum(p => p.Count);
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+    }
+
+    /// <summary>Waits until every posted message has at least one reply.</summary>
+    public Task AllAnsweredAsync(TimeSpan timeout) =>
+        _telegram.WaitUntilAsync(_ => Reckon().Lost == 0, timeout, $"a reply to each of {Posted} messages ({Reckon()})");
+
+    public Reckoning Reckon()
+    {
+        int lost = 0, duplicates = 0, outOfOrder = 0;
+        foreach (var chat in _chats)
+        {
+            var posted = _posted.TryGetValue(chat, out var list) ? list.Select(t => $"reply: {t}").ToList() : [];
+            var replies = _telegram.SentTo(chat).Select(m => m.Text).ToList();
+            lost += posted.Except(replies).Count();
+            duplicates += replies.Count - replies.Distinct().Count();
+            var firstReplies = replies.Distinct().ToList();
+            outOfOrder += firstReplies.SequenceEqual(posted.Where(firstReplies.Contains)) ? 0 : 1;
+        }
+
+        return new Reckoning(Posted, lost, duplicates, outOfOrder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(TimeSpan interval)
+    {
+        var next = 0;
+        var counters = _chats.ToDictionary(c => c, _ => 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            var chat = _chats[next++ % _chats.Count];
+            var text = $"message {++counters[chat]}";
+            _posted.GetOrAdd(chat, _ => []).Add(text);
+            _telegram.Post(chat, text);
+            await Task.Delay(interval, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+}
+
+/// <param name="OutOfOrder">Chats whose first replies did not come in the order their messages were written.</param>
+public sealed record Reckoning(int Posted, int Lost, int Duplicates, int OutOfOrder)
+{
+    public override string ToString() => $"{Posted} posted, {Lost} lost, {Duplicates} duplicates, {OutOfOrder} chats out of order";
+}

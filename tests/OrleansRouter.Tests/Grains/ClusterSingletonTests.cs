@@ -1,0 +1,65 @@
+using OrleansRouter.Grains;
+
+namespace OrleansRouter.Tests.Grains;
+
+/// <summary>The cluster-wide grains: the poller lease and the send budget, on the fake clock.</summary>
+public sealed class ClusterSingletonTests(RateCluster cluster) : IClassFixture<RateCluster>
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task The_lease_has_one_holder_moves_on_when_it_runs_out_and_fences_the_old_holder()
+    {
+        var lease = cluster.Grains.GetGrain<IPollerLeaseGrain>($"lease-{Guid.NewGuid():N}");
+
+        var a = await lease.TryAcquireAsync("silo-a", Lease);
+        var refused = await lease.TryAcquireAsync("silo-b", Lease);
+        cluster.FakeClock.Advance(TimeSpan.FromSeconds(15));
+        var renewed = await lease.TryAcquireAsync("silo-a", Lease);
+        cluster.FakeClock.Advance(TimeSpan.FromSeconds(15));
+        var stillRefused = await lease.TryAcquireAsync("silo-b", Lease);
+        cluster.FakeClock.Advance(TimeSpan.FromSeconds(6));
+        var b = await lease.TryAcquireAsync("silo-b", Lease);
+
+        Assert.NotNull(a);
+        Assert.Null(refused);
+        Assert.Equal(a!.Token, renewed!.Token);
+        Assert.Null(stillRefused);
+        Assert.Equal(a.Token + 1, b!.Token);
+        Assert.False(await lease.IsCurrentAsync("silo-a", a.Token), "the old holder is fenced off");
+        Assert.True(await lease.IsCurrentAsync("silo-b", b.Token));
+        Assert.Null(await lease.TryAcquireAsync("silo-a", Lease));
+    }
+
+    [Fact]
+    public async Task A_released_lease_goes_to_the_next_silo_at_once()
+    {
+        var lease = cluster.Grains.GetGrain<IPollerLeaseGrain>($"lease-{Guid.NewGuid():N}");
+
+        var a = await lease.TryAcquireAsync("silo-a", Lease);
+        await lease.ReleaseAsync("silo-b", a!.Token);
+        var notYet = await lease.TryAcquireAsync("silo-b", Lease);
+        await lease.ReleaseAsync("silo-a", a.Token);
+        var b = await lease.TryAcquireAsync("silo-b", Lease);
+
+        Assert.Null(notYet);
+        Assert.NotNull(b);
+    }
+
+    [Fact]
+    public async Task The_send_budget_is_shared_by_demand_and_forgets_silent_silos()
+    {
+        var budget = cluster.Grains.GetGrain<ISendBudgetGrain>($"budget-{Guid.NewGuid():N}");
+
+        var alone = await budget.ReportDemandAsync("silo-a", 30);
+        var b = await budget.ReportDemandAsync("silo-b", 10);
+        var a = await budget.ReportDemandAsync("silo-a", 30);
+        cluster.FakeClock.Advance(TimeSpan.FromSeconds(6));
+        var aAlone = await budget.ReportDemandAsync("silo-a", 30);
+
+        Assert.Equal(1, alone);
+        Assert.Equal(0.25, b, precision: 3);
+        Assert.Equal(0.75, a, precision: 3);
+        Assert.Equal(1, aAlone);
+    }
+}

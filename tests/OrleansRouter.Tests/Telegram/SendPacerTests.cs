@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Time.Testing;
+using OrleansRouter.Telegram.Sending;
+
+namespace OrleansRouter.Tests.Telegram;
+
+public sealed class SendPacerTests
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Starts a send per chat id, moves fake time on in small steps, and returns when each send's turn came.</summary>
+    private async Task<List<TimeSpan>> TurnsAsync(SendPacer pacer, params long[] chats)
+    {
+        var start = _clock.GetUtcNow();
+        var turns = new TimeSpan?[chats.Length];
+        var tasks = chats.Select(async (chat, i) =>
+        {
+            await pacer.WaitTurnAsync(chat, CancellationToken.None);
+            turns[i] = _clock.GetUtcNow() - start;
+        }).ToList();
+        var limit = start + TimeSpan.FromMinutes(5);
+        while (tasks.Any(t => !t.IsCompleted))
+        {
+            Assert.True(_clock.GetUtcNow() < limit, "the sends never got their turn");
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
+            await Task.Delay(1);
+        }
+
+        return turns.Select(t => t!.Value).ToList();
+    }
+
+    [Fact]
+    public async Task Sends_of_the_bot_are_spaced_at_its_rate_without_a_burst()
+    {
+        var pacer = new SendPacer(new SendPacing(PerSecond: 10, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        var turns = await TurnsAsync(pacer, 1, 2, 3, 4, 5);
+
+        var ordered = turns.Order().ToList();
+        Assert.All(ordered.Zip(ordered.Skip(1)), pair => Assert.True(pair.Second - pair.First >= TimeSpan.FromMilliseconds(100), $"{pair.First} then {pair.Second}"));
+    }
+
+    [Fact]
+    public async Task A_private_chat_gets_a_burst_of_three_then_one_a_second_and_a_group_twenty_a_minute()
+    {
+        var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        var chat = await TurnsAsync(pacer, 7, 7, 7, 7);
+        var group = await TurnsAsync(pacer, Enumerable.Repeat(-7L, 21).ToArray());
+
+        Assert.All(chat.Take(3), turn => Assert.True(turn < TimeSpan.FromMilliseconds(100)));
+        Assert.True(chat[3] >= TimeSpan.FromSeconds(3), $"the fourth message came at {chat[3]}");
+        Assert.True(group.Order().ToList()[20] >= TimeSpan.FromMinutes(1), "the 21st group message came within the minute");
+    }
+
+    [Fact]
+    public async Task A_429_pauses_every_send_for_retry_after_and_slows_the_pace()
+    {
+        var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        pacer.RateLimited(TimeSpan.FromSeconds(2));
+        var turns = await TurnsAsync(pacer, 1);
+
+        Assert.True(turns[0] >= TimeSpan.FromSeconds(2));
+        Assert.True(pacer.Rate < 30);
+        for (var i = 0; i < 100; i++)
+        {
+            pacer.Delivered();
+        }
+
+        Assert.Equal(30, pacer.Rate, precision: 6);
+    }
+}
