@@ -16,21 +16,13 @@ abort() {
   exit 1
 }
 
-# Installs a Debian package when its command is missing (as root, or through sudo).
-need() {
-  local command="$1" package="$2"
-  command -v "$command" >/dev/null && return 0
-  echo "installing $package (for $command)"
-  local sudo=()
-  [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null \
-    || abort "could not install $package; install it and run again"
-}
+# shellcheck source=ops/lib.sh
+source "$root/ops/lib.sh"
 
 step "Tools"
 command -v dotnet >/dev/null || abort "the .NET SDK is not installed (see global.json for the version)"
 dotnet --version
-need redis-server redis-server   # the tests start their own servers on free loopback ports
+need redis-server redis-server || abort "could not install redis-server; install it and run again"   # tests start their own
 redis-server --version
 
 step "Restore (locked)"

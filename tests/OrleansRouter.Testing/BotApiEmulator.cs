@@ -6,6 +6,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace OrleansRouter.Testing;
 
+/// <summary>Telegram's flood limits as the emulator enforces them: sends in the last second, in all and per chat.</summary>
+public sealed record FloodLimits(int PerSecond, int PerChatPerSecond);
+
 /// <summary>A message the bot sent, as the emulator recorded it.</summary>
 public sealed record SentMessage(long ChatId, int MessageId, string Text, int? ReplyTo, DateTimeOffset At);
 
@@ -25,7 +28,9 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private TaskCompletionSource _changed = NewSignal();
     private int _nextUpdateId = 1000;
     private int _typing;
+    private int _tooManyRequests;
     private JsonObject? _webhook;
+    private readonly Queue<(DateTimeOffset At, long ChatId)> _recentSends = new();
     private WebApplication? _app;
 
     private BotApiEmulator(string token) => Token = token;
@@ -36,6 +41,15 @@ public sealed class BotApiEmulator : IAsyncDisposable
 
     /// <summary>Decides the answer to one Bot API call before the emulator does; null lets the emulator answer.</summary>
     public Func<string, JsonObject, IResult?>? Fault { get; set; }
+
+    /// <summary>When set, sendMessage answers 429 (retry_after 1) to a send over these limits, as Telegram does.</summary>
+    public FloodLimits? Limits { get; set; }
+
+    /// <summary>How many sends were answered 429.</summary>
+    public int TooManyRequests
+    {
+        get { lock (_gate) { return _tooManyRequests; } }
+    }
 
     public int TypingActions
     {
@@ -82,6 +96,11 @@ public sealed class BotApiEmulator : IAsyncDisposable
     public JsonObject? Webhook
     {
         get { lock (_gate) { return _webhook?.DeepClone() as JsonObject; } }
+    }
+
+    public int SentCount
+    {
+        get { lock (_gate) { return _sent.Count; } }
     }
 
     public IReadOnlyList<SentMessage> Sent
@@ -244,6 +263,12 @@ public sealed class BotApiEmulator : IAsyncDisposable
         var replyTo = parameters["reply_parameters"] is JsonObject reply ? Int(reply, "message_id") : null;
         lock (_gate)
         {
+            if (Flooded(chatId.Value))
+            {
+                _tooManyRequests++;
+                return Error(429, "Too Many Requests: retry after 1", new JsonObject { ["retry_after"] = 1 });
+            }
+
             var messageId = NextMessageId(chatId.Value);
             _sent.Add(new SentMessage(chatId.Value, messageId, text, replyTo, DateTimeOffset.UtcNow));
             Signal();
@@ -256,6 +281,29 @@ public sealed class BotApiEmulator : IAsyncDisposable
                 ["text"] = text,
             });
         }
+    }
+
+    /// <summary>Counts this send against the limits of the last second; true when it is one too many.</summary>
+    private bool Flooded(long chatId)
+    {
+        if (Limits is not { } limits)
+        {
+            return false;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        while (_recentSends.Count > 0 && _recentSends.Peek().At <= now - TimeSpan.FromSeconds(1))
+        {
+            _recentSends.Dequeue();
+        }
+
+        if (_recentSends.Count >= limits.PerSecond || _recentSends.Count(s => s.ChatId == chatId) >= limits.PerChatPerSecond)
+        {
+            return true;
+        }
+
+        _recentSends.Enqueue((now, chatId));
+        return false;
     }
 
     private IResult SetWebhook(JsonObject parameters)

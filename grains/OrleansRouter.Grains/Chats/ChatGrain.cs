@@ -19,6 +19,8 @@ namespace OrleansRouter.Grains.Chats;
 /// A reminder is registered from the first pending message on, so a chat whose silo died is woken on another.
 /// </remarks>
 [Reentrant]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001",
+    Justification = "The deactivation token source is cancelled in OnDeactivateAsync; it never creates a wait handle or timer to release.")]
 public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 {
     private const string WakeReminder = "wake";
@@ -44,7 +46,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private IGrainTimer? _wake;
     private bool _pumping;
     private bool _deactivating;
+    private bool _acceptedSinceTick;
     private int _pumpFailures;
+    private readonly CancellationTokenSource _deactivation = new();
     private int _reportedDepth;
     private bool _reportedRetrying;
     private string _chatHash = "";
@@ -89,6 +93,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _wake?.Dispose();
+        await _deactivation.CancelAsync();
         await _writer.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         _services.Gauge.AddDepth(-_reportedDepth);
         _services.Gauge.AddRetrying(_reportedRetrying ? -1 : 0);
@@ -145,7 +150,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             ChatLog.Text(_logger, _chatHash, message.UpdateId, message.Text);
         }
 
-        ScheduleWake(TimeSpan.Zero);
+        _acceptedSinceTick = true;
+        Kick();
         return overflow ? AcceptResult.Overflowed : AcceptResult.Accepted;
     }
 
@@ -192,7 +198,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         await EnsureWakeReminderAsync();
         await SaveAsync();
-        ScheduleWake(TimeSpan.Zero);
+        Kick();
     }
 
     /// <summary>The wake reminder: resumes pending work, or retires itself once the inbox is empty.</summary>
@@ -209,9 +215,18 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
+        // A chat that had messages since the last tick keeps its reminder: registering it costs a storage write
+        // on the accept path, and a busy chat would pay it over and over.
+        var active = _acceptedSinceTick;
+        _acceptedSinceTick = false;
+        if (active)
+        {
+            return;
+        }
+
         await _reminders.RunAsync(async () =>
         {
-            if (State.Inbox.Count > 0)
+            if (State.Inbox.Count > 0 || _acceptedSinceTick)
             {
                 return;
             }
@@ -296,6 +311,16 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         DeactivateOnIdle();
     }
 
+    /// <summary>Starts the pump now, on the grain's scheduler, unless it runs already.</summary>
+    private void Kick()
+    {
+        if (!_pumping)
+        {
+            _ = PumpAsync(_deactivation.Token);
+        }
+    }
+
+    /// <summary>Starts the pump after <paramref name="due"/>, by a grain timer: for retries and pacing.</summary>
     private void ScheduleWake(TimeSpan due)
     {
         due = due < TimeSpan.Zero ? TimeSpan.Zero : due;
@@ -521,14 +546,18 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         return conversation;
     }
 
-    /// <summary>Stores the reply before the first part is sent: a crash after this never calls the agent again.</summary>
     private Task ReplyAsync(InboxItem item, string text)
     {
         item.ReplyParts = [.. MessageSplitter.Split(text)];
         item.PartsDelivered = 0;
         item.SendAttempts = 0;
         item.Stage = InboxStage.Replying;
-        return SaveAsync();
+
+        // A reply in several parts is stored first: a crash half way must not send the first parts again. A reply
+        // in one part goes at once and is stored as delivered; a crash before that sends it again, as it would
+        // anyway when the crash comes between Telegram's answer and the write, and the agent, asked again with the
+        // same messageId, can recognise the message.
+        return item.ReplyParts.Count > 1 ? SaveAsync() : Task.CompletedTask;
     }
 
     private async Task DeliverAsync(InboxItem item, CancellationToken cancellationToken)

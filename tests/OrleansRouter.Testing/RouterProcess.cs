@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
-using OrleansRouter.Testing;
 
-namespace OrleansRouter.EndToEnd.Support;
+namespace OrleansRouter.Testing;
 
 /// <summary>
 /// The real router executable, started as a process on ports of its own, with its stdout read as JSON log lines.
@@ -39,6 +38,16 @@ public sealed partial class RouterProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     public string Output => string.Join("\n", _lines) + "\n" + string.Join("\n", _errors);
+
+    /// <summary>The process's resident memory now and at its peak, in bytes, from /proc.</summary>
+    public (long Current, long Peak) ResidentMemory()
+    {
+        long Read(string field) => File.ReadLines($"/proc/{_process.Id}/status")
+            .Where(line => line.StartsWith(field, StringComparison.Ordinal))
+            .Select(line => long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+            .Single();
+        return (Read("VmRSS:"), Read("VmHWM:"));
+    }
 
     public IReadOnlyList<string> StandardError => _errors.ToArray();
 
@@ -101,10 +110,14 @@ public sealed partial class RouterProcess : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("OrleansRouter.sln not found above the test binaries");
     }
 
+    /// <summary>
+    /// The router built in the configuration the running program was built in: the program (a test project, the
+    /// benchmark) names it in an <c>AssemblyMetadata("RouterConfiguration", …)</c> attribute.
+    /// </summary>
     private static string ExecutablePath()
     {
-        var configuration = typeof(RouterProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "RouterConfiguration").Value;
+        var configuration = (Assembly.GetEntryAssembly() ?? typeof(RouterProcess).Assembly).GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "RouterConfiguration")?.Value ?? "Release";
         var path = Path.Combine(RepositoryRoot(), "src", "OrleansRouter.Host", "bin", configuration!, "net10.0", "orleans-router.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the router first.", path);
     }
