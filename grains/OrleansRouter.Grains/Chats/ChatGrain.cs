@@ -47,6 +47,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private bool _pumping;
     private bool _deactivating;
     private bool _acceptedSinceTick;
+    private InboxItem? _attemptStoredWithAccept;
     private int _pumpFailures;
     private readonly CancellationTokenSource _deactivation = new();
     private int _reportedDepth;
@@ -159,6 +160,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         try
         {
+            await PrepareFirstCallAsync(item);
+
             // Registered before the message is stored: a stored message always has a way to be woken.
             await EnsureWakeReminderAsync();
             await SaveAsync();
@@ -167,6 +170,31 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         {
             Undo(updateId, item, overflow);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// A text message into an idle chat is called at once. Its rate window is taken and its first attempt marked
+    /// before the accept is written, so that one write stores the message and the attempt, and the agent is
+    /// called without waiting for a second one. Any other message is decided by the pump as usual.
+    /// </summary>
+    private async Task PrepareFirstCallAsync(InboxItem? item)
+    {
+        if (item is not { Kind: InboxItemKind.Message, Stage: InboxStage.Received, Message: { Text: { } text, MigrateToChatId: null } }
+            || _pumping || State.Inbox.Count != 1 || State.MovedTo is not null || _services.Drain.IsDraining
+            || ChatCommand.Parse(text) is not null
+            || (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId)))
+        {
+            return;
+        }
+
+        var persona = CurrentPersona;
+        if ((await GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId)).Allowed)
+        {
+            item.Persona = persona.Name;
+            item.Stage = InboxStage.Calling;
+            item.AgentAttempts = 1;
+            _attemptStoredWithAccept = item;
         }
     }
 
@@ -492,9 +520,16 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
-        item.AgentAttempts++;
-        item.NextAttemptAt = null;
-        await SaveAsync();
+        if (_attemptStoredWithAccept == item)
+        {
+            _attemptStoredWithAccept = null;
+        }
+        else
+        {
+            item.AgentAttempts++;
+            item.NextAttemptAt = null;
+            await SaveAsync();
+        }
 
         AgentOutcome outcome;
         await using (_typing.Start(ChatId))
