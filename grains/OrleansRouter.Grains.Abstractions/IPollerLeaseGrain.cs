@@ -4,8 +4,8 @@ namespace OrleansRouter.Grains;
 
 /// <summary>
 /// Who may poll Telegram: one silo of the cluster at a time. A lease runs out unless renewed, so it moves on when
-/// its holder stops or dies; its token grows with every new holder, and a holder whose token is stale must not
-/// confirm another offset (fencing).
+/// its holder stops or dies; its token grows with every new holder. While a lease runs, every other silo is
+/// refused: a holder may confirm offsets only while its own lease, as last granted, has not run out (fencing).
 /// </summary>
 [Version(1)]
 [Alias("poller-lease")]
@@ -17,10 +17,6 @@ public interface IPollerLeaseGrain : IGrainWithStringKey
     /// <summary>Grants or renews the lease for <paramref name="holder"/>; null while another holder's lease runs.</summary>
     [Alias("acquire")]
     Task<PollerLease?> TryAcquireAsync(string holder, TimeSpan duration);
-
-    /// <summary>Whether <paramref name="holder"/> still holds the lease with <paramref name="token"/>.</summary>
-    [Alias("is-current")]
-    Task<bool> IsCurrentAsync(string holder, long token);
 
     /// <summary>Gives the lease up at once, so the next silo need not wait for it to run out.</summary>
     [Alias("release")]

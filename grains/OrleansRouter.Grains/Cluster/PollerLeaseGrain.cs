@@ -32,9 +32,6 @@ public sealed class PollerLeaseGrain(
         return new PollerLease(holder, current.Token, current.ExpiresAt);
     }
 
-    Task<bool> IPollerLeaseGrain.IsCurrentAsync(string holder, long token) =>
-        Task.FromResult(state.State.Holder == holder && state.State.Token == token && state.State.ExpiresAt > Now);
-
     async Task IPollerLeaseGrain.ReleaseAsync(string holder, long token)
     {
         if (state.State.Holder == holder && state.State.Token == token)

@@ -87,7 +87,7 @@ public sealed class PollingIngress(
             var next = failed is { } first ? (int)first : updates.Max(u => u.Id) + 1;
 
             // Fencing: a silo that lost the lease confirms nothing more; its updates come again to the new holder.
-            if (!await held.IsCurrentAsync())
+            if (!held.IsCurrent)
             {
                 return;
             }

@@ -3,10 +3,11 @@ namespace OrleansRouter.Telegram.Sending;
 /// <summary>
 /// Spaces this silo's sends so that Telegram never has to refuse them: per chat (a sliding window), and for the
 /// bot in all (one send every 1/rate seconds, no bursts, at this silo's <see cref="Share"/> of the cluster's
-/// budget). A 429 that still comes pauses every send for its <c>retry_after</c> and slows the pace; it recovers
-/// a little with every send that goes through.
+/// budget). The bot's spacing is kept between the moments sends actually leave, one at a time through a gate, so
+/// a timer that fires late cannot bunch the next sends up. A 429 that still comes pauses every send for its
+/// <c>retry_after</c> and slows the pace; it recovers a little with every send that goes through.
 /// </summary>
-public sealed class SendPacer(SendPacing pacing, TimeProvider clock)
+public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposable
 {
     private const double SlowestPace = 0.25;
 
@@ -15,12 +16,21 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock)
     /// Telegram looks at under it, where pacing at the limit itself draws the odd 429.
     /// </summary>
     private const double Margin = 0.98;
+
+    /// <summary>No two sends closer than the limit allows, plus half a percent for the way to Telegram.</summary>
+    private const double MinimumGapOverLimit = 1.005;
+
+    /// <summary>A timer that fired very late says little about the next one: samples are cut at this.</summary>
+    private static readonly TimeSpan MaxLatenessSample = TimeSpan.FromMilliseconds(3);
     private static readonly TimeSpan PrivateWindow = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan GroupWindow = TimeSpan.FromMinutes(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ChatSendWindow> _chats = [];
-    private DateTimeOffset _nextSlot;
+    private readonly SemaphoreSlim _leaving = new(1, 1);
+    private DateTimeOffset _lastLeft;
+    private DateTimeOffset _nextPlanned;
+    private TimeSpan _lateness;
     private DateTimeOffset _pausedUntil;
     private double _pace = 1;
     private double _share = 1;
@@ -53,7 +63,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock)
         try
         {
             await DelayUntilAsync(ReserveChat(chatId), cancellationToken);
-            await DelayUntilAsync(ReserveSlot(), cancellationToken);
+            await LeaveInTurnAsync(cancellationToken);
         }
         finally
         {
@@ -100,16 +110,48 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock)
         }
     }
 
-    private DateTimeOffset ReserveSlot()
+    /// <summary>
+    /// One send at a time, on a schedule at the paced rate. Timers fire a little late, so each send wakes as much
+    /// early as they have lately been late; but none leaves sooner after the previous one than the limit itself
+    /// allows, so thirty sends never fit in Telegram's one second, whatever the timers do.
+    /// </summary>
+    private async Task LeaveInTurnAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
+        await _leaving.WaitAsync(cancellationToken);
+        try
         {
-            var now = clock.GetUtcNow();
-            var slot = Latest(now, _nextSlot, _pausedUntil);
-            _nextSlot = slot + TimeSpan.FromSeconds(1 / (pacing.PerSecond * Margin * _share * _pace));
-            return slot;
+            DateTimeOffset floor, target;
+            lock (_gate)
+            {
+                var rate = pacing.PerSecond * _share * _pace;
+                floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
+                target = Latest(clock.GetUtcNow(), _nextPlanned, floor, _pausedUntil);
+                _nextPlanned = target + TimeSpan.FromSeconds(1 / (rate * Margin));
+            }
+
+            var wake = target - _lateness;
+            await DelayUntilAsync(wake, cancellationToken);
+            while (clock.GetUtcNow() < floor)
+            {
+                await Task.Yield();
+            }
+
+            lock (_gate)
+            {
+                _lastLeft = clock.GetUtcNow();
+                var late = _lastLeft - wake;
+                _lateness = (_lateness * 0.9) + (Clamp(late, TimeSpan.Zero, MaxLatenessSample) * 0.1);
+            }
+        }
+        finally
+        {
+            _leaving.Release();
         }
     }
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    public void Dispose() => _leaving.Dispose();
 
     private void ForgetIdleChats(DateTimeOffset now)
     {
@@ -133,6 +175,14 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock)
         }
     }
 
-    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) =>
-        new(Math.Max(a.UtcTicks, Math.Max(b.UtcTicks, c.UtcTicks)), TimeSpan.Zero);
+    private static DateTimeOffset Latest(params ReadOnlySpan<DateTimeOffset> times)
+    {
+        var latest = times[0];
+        foreach (var time in times)
+        {
+            latest = time > latest ? time : latest;
+        }
+
+        return latest;
+    }
 }

@@ -8,7 +8,9 @@ public sealed class SendPacerTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     /// <summary>Starts a send per chat id, moves fake time on in small steps, and returns when each send's turn came.</summary>
-    private async Task<List<TimeSpan>> TurnsAsync(SendPacer pacer, params long[] chats)
+    private Task<List<TimeSpan>> TurnsAsync(SendPacer pacer, params long[] chats) => TurnsAsync(pacer, TimeSpan.FromMilliseconds(10), chats);
+
+    private async Task<List<TimeSpan>> TurnsAsync(SendPacer pacer, TimeSpan step, params long[] chats)
     {
         var start = _clock.GetUtcNow();
         var turns = new TimeSpan?[chats.Length];
@@ -21,7 +23,7 @@ public sealed class SendPacerTests
         while (tasks.Any(t => !t.IsCompleted))
         {
             Assert.True(_clock.GetUtcNow() < limit, "the sends never got their turn");
-            _clock.Advance(TimeSpan.FromMilliseconds(10));
+            _clock.Advance(step);
             await Task.Delay(1);
         }
 
@@ -31,7 +33,7 @@ public sealed class SendPacerTests
     [Fact]
     public async Task Sends_of_the_bot_are_spaced_at_its_rate_without_a_burst()
     {
-        var pacer = new SendPacer(new SendPacing(PerSecond: 10, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 10, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
         var turns = await TurnsAsync(pacer, 1, 2, 3, 4, 5);
 
@@ -42,10 +44,10 @@ public sealed class SendPacerTests
     [Fact]
     public async Task A_private_chat_gets_a_burst_of_three_then_one_a_second_and_a_group_twenty_a_minute()
     {
-        var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
         var chat = await TurnsAsync(pacer, 7, 7, 7, 7);
-        var group = await TurnsAsync(pacer, Enumerable.Repeat(-7L, 21).ToArray());
+        var group = await TurnsAsync(pacer, TimeSpan.FromMilliseconds(250), Enumerable.Repeat(-7L, 21).ToArray());
 
         Assert.All(chat.Take(3), turn => Assert.True(turn < TimeSpan.FromMilliseconds(100)));
         Assert.True(chat[3] >= TimeSpan.FromSeconds(3), $"the fourth message came at {chat[3]}");
@@ -55,7 +57,7 @@ public sealed class SendPacerTests
     [Fact]
     public async Task A_429_pauses_every_send_for_retry_after_and_slows_the_pace()
     {
-        var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
         pacer.RateLimited(TimeSpan.FromSeconds(2));
         var turns = await TurnsAsync(pacer, 1);
