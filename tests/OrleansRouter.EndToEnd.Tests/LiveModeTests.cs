@@ -136,6 +136,37 @@ public sealed class LiveModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_409_from_getUpdates_backs_off_degrades_Telegram_health_and_recovers_when_it_stops()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        await using var router = RouterProcess.Start(LiveEnvironment(agent));
+        await router.WaitForHealthyAsync();
+        using var http = new HttpClient();
+        var conflict = true;
+        _telegram.Fault = (method, _) => conflict && method == "getUpdates"
+            ? BotApiEmulator.Error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
+            : null;
+
+        JsonObject? body = null;
+        await Traffic.WaitUntilAsync(
+            async () =>
+            {
+                using var response = await http.GetAsync(new Uri(router.HttpUrl, "/healthz"));
+                body = JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
+                return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body?["telegram"]?["status"]?.GetValue<string>() == "degraded";
+            },
+            TimeSpan.FromSeconds(60),
+            () => $"Telegram degraded by 409s\n{body}");
+        conflict = false;
+        _telegram.Post(Traffic.Chats(1)[0], "after the conflict");
+
+        await _telegram.WaitUntilAsync(t => t.SentCount >= 1, TimeSpan.FromSeconds(60), "the reply once polling works again");
+        await router.WaitForHealthyAsync(TimeSpan.FromSeconds(60));
+        Assert.Contains("409", body!["telegram"]!["detail"]!.GetValue<string>());
+        Assert.False(router.HasExited);
+    }
+
+    [Fact]
     public async Task Logs_hold_neither_the_bot_token_nor_a_raw_chat_id()
     {
         await using var agent = await A2ATestAgent.StartAsync();
