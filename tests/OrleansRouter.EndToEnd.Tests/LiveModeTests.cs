@@ -109,28 +109,20 @@ public sealed class LiveModeTests : IAsyncLifetime
         var gone = agent.BaseUrl;
         await agent.DisposeAsync();
         await using var router = RouterProcess.Start(LiveEnvironment(gone));
-        using var http = new HttpClient();
 
         JsonObject? body = null;
         await Traffic.WaitUntilAsync(
             async () =>
             {
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(router.HttpUrl, "/healthz"));
-                    body = JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
-                    return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body?["telegram"]?["status"]?.GetValue<string>() == "ready";
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
+                (var status, body) = await router.HealthAsync();
+                return status == 503 && body?["telegram"]?["status"]?.GetValue<string>() == "ready";
             },
             TimeSpan.FromSeconds(90),
             () => $"/healthz 503 with Telegram ready\n{router.Output}");
 
         Assert.Equal("failed", body!["a2a"]!["status"]!.GetValue<string>());
         Assert.Equal("ready", body["router"]!["state"]!.GetValue<string>());
+        using var http = new HttpClient();
         using var live = await http.GetAsync(new Uri(router.HttpUrl, "/livez"));
         Assert.True(live.IsSuccessStatusCode);
     }
@@ -141,7 +133,6 @@ public sealed class LiveModeTests : IAsyncLifetime
         await using var agent = await A2ATestAgent.StartAsync();
         await using var router = RouterProcess.Start(LiveEnvironment(agent));
         await router.WaitForHealthyAsync();
-        using var http = new HttpClient();
         var conflict = true;
         _telegram.Fault = (method, _) => conflict && method == "getUpdates"
             ? BotApiEmulator.Error(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running")
@@ -151,9 +142,8 @@ public sealed class LiveModeTests : IAsyncLifetime
         await Traffic.WaitUntilAsync(
             async () =>
             {
-                using var response = await http.GetAsync(new Uri(router.HttpUrl, "/healthz"));
-                body = JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
-                return response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && body?["telegram"]?["status"]?.GetValue<string>() == "degraded";
+                (var status, body) = await router.HealthAsync();
+                return status == 503 && body?["telegram"]?["status"]?.GetValue<string>() == "degraded";
             },
             TimeSpan.FromSeconds(60),
             () => $"Telegram degraded by 409s\n{body}");

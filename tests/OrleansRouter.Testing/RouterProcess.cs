@@ -152,6 +152,20 @@ public sealed partial class RouterProcess : IAsyncDisposable
         throw new TimeoutException($"The router was not healthy in time:\n{Output}");
     }
 
+    /// <summary>One <c>/healthz</c> answer: its status code and body; status 0 when the router did not answer.</summary>
+    public async Task<(int Status, JsonObject? Body)> HealthAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri(HttpUrl, "/healthz"));
+            return ((int)response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            return (0, null);
+        }
+    }
+
     public void Terminate() => Signal(SigTerm);
 
     public void Kill() => Signal(SigKill);
