@@ -1,6 +1,7 @@
 namespace OrleansRouter.Grains;
 
 /// <summary>A chat's queue as an operator sees it.</summary>
+/// <param name="InFlight">An agent call or a Telegram send for the head of the inbox is under way now.</param>
 /// <param name="NextRetryAt">When the head of the inbox is waiting for a retry, when that retry is due.</param>
 [GenerateSerializer, Immutable, Alias("chat-snapshot")]
 public sealed record ChatSnapshot(

@@ -12,12 +12,13 @@ namespace OrleansRouter.Testing;
 /// </summary>
 public sealed partial class RouterProcess : IAsyncDisposable
 {
+    private const int SigInt = 2;
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
     /// <summary>Keys the router reads; cleared from the inherited environment so a test sets exactly what it means.</summary>
     private static readonly string[] RouterPrefixes =
-        ["ROUTER_", "TELEGRAM_", "PERSONA_", "A2A_", "ALLOWED_", "QUEUE_", "RETRY_", "ORLEANS_", "SILO_", "GATEWAY_", "HTTP_ENDPOINT", "HEALTH_", "LOG_", "SHUTDOWN_", "BUILD_SHA", "CHAT_ID_"];
+        ["ROUTER_", "TELEGRAM_", "PERSONA_", "A2A_", "ALLOWED_", "QUEUE_", "RETRY_", "ORLEANS_", "SILO_", "GATEWAY_", "HTTP_ENDPOINT", "HEALTH_", "LOG_", "SHUTDOWN_", "BUILD_SHA", "CHAT_ID_", "IMAGE_DIGEST", "DEPLOY_", "SECRET_VERSION_"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -25,10 +26,14 @@ public sealed partial class RouterProcess : IAsyncDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _errors = new();
 
-    private RouterProcess(Process process, Uri httpUrl)
+    /// <summary>A script leads a process group of its own, which disposing kills whole: the silo with its script.</summary>
+    private readonly bool _group;
+
+    private RouterProcess(Process process, Uri httpUrl, bool group)
     {
         _process = process;
         HttpUrl = httpUrl;
+        _group = group;
     }
 
     public Uri HttpUrl { get; }
@@ -51,6 +56,8 @@ public sealed partial class RouterProcess : IAsyncDisposable
 
     public IReadOnlyList<string> StandardError => _errors.ToArray();
 
+    public string StandardOutput => string.Join("\n", _lines);
+
     /// <summary>Every stdout line that is a JSON object: the router's log events.</summary>
     public IReadOnlyList<JsonObject> Events => _lines
         .Select(line => { try { return JsonNode.Parse(line) as JsonObject; } catch (System.Text.Json.JsonException) { return null; } })
@@ -60,27 +67,36 @@ public sealed partial class RouterProcess : IAsyncDisposable
     public IEnumerable<JsonObject> EventsNamed(string name) => Events.Where(e => e["event"]?.GetValue<string>() == name);
 
     /// <summary>Starts the router with <paramref name="environment"/> on fresh loopback ports (unless given).</summary>
-    public static RouterProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static RouterProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("dotnet", [ExecutablePath(), .. args], environment, group: false);
+
+    /// <summary>
+    /// Runs <c>ops/start-silo.sh <paramref name="environmentName"/></c> from the temporary directory, as an operator
+    /// would from anywhere, with <paramref name="environment"/> and fresh loopback ports (unless given).
+    /// </summary>
+    public static RouterProcess StartSiloScript(string environmentName, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("setsid", ["bash", Path.Combine(RepositoryRoot(), "ops", "start-silo.sh"), environmentName, .. args], environment, group: true);
+
+    private static RouterProcess Launch(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, bool group)
     {
         var settings = new Dictionary<string, string>(environment);
         settings.TryAdd("HTTP_ENDPOINT", $"127.0.0.1:{FreePort.Next()}");
         settings.TryAdd("SILO_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         settings.TryAdd("GATEWAY_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        start.ArgumentList.Add(ExecutablePath());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var key in start.Environment.Keys.Where(k => RouterPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal))).ToList())
+        foreach (var key in start.Environment.Keys.Where(k => RouterPrefixes.Any(p => k.StartsWith(p, StringComparison.Ordinal)) || k.EndsWith("_ROTATED_AT", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(key);
         }
@@ -91,7 +107,7 @@ public sealed partial class RouterProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("the router did not start");
-        var router = new RouterProcess(process, new Uri($"http://{settings["HTTP_ENDPOINT"]}"));
+        var router = new RouterProcess(process, new Uri($"http://{settings["HTTP_ENDPOINT"]}"), group);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { router._lines.Enqueue(e.Data); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { router._errors.Enqueue(e.Data); } };
         process.BeginOutputReadLine();
@@ -166,6 +182,8 @@ public sealed partial class RouterProcess : IAsyncDisposable
         }
     }
 
+    public void Interrupt() => Signal(SigInt);
+
     public void Terminate() => Signal(SigTerm);
 
     public void Kill() => Signal(SigKill);
@@ -179,6 +197,11 @@ public sealed partial class RouterProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_group)
+        {
+            _ = Kill(-_process.Id, SigKill);
+        }
+
         if (!_process.HasExited)
         {
             Kill();

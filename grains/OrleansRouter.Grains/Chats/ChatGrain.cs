@@ -205,7 +205,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             ChatId,
             CurrentPersona.Name,
             State.Inbox.Count,
-            head?.Stage == InboxStage.Calling,
+            head is { Stage: InboxStage.Calling or InboxStage.Replying, NextAttemptAt: null },
             head?.AgentAttempts ?? 0,
             head?.NextAttemptAt,
             State.DeadLetters.Count,

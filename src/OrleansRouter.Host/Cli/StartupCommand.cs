@@ -1,38 +1,32 @@
-using OrleansRouter.Configuration;
 using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Telemetry;
 
 namespace OrleansRouter.Host.Cli;
 
-/// <summary>Reads the arguments and the configuration; reports what is wrong and how the process must end if so.</summary>
+/// <summary>Reads the configuration for a silo; reports what is wrong, and gives no settings if anything is.</summary>
 public static class StartupCommand
 {
-    public const int InvalidUsage = 2;
-
-    public static (RouterSettings? Settings, int ExitCode) Read(string[] args)
+    public static RouterSettings? ReadSettings(CommandLine command, DateTimeOffset now)
     {
-        var (command, error) = CommandLine.Parse(args);
-        if (command is null)
+        var reading = ConfigCommands.Read(command.EnvFiles, command.Digest, now);
+        ConfigGuardLog.Write(RouterLogging.CreateBootstrapLogger(reading.Manifest.Hash), reading.Problems);
+        if (reading.Settings is null)
         {
-            Console.Error.WriteLine($"orleans-router: {error}\n\n{CommandLine.Usage}");
-            return (null, InvalidUsage);
+            Console.Error.WriteLine($"orleans-router: the configuration has {reading.Errors} problem{(reading.Errors == 1 ? "" : "s")} (see the config.guard events); not starting.");
         }
 
-        if (command.ShowHelp)
-        {
-            Console.WriteLine(CommandLine.Usage);
-            return (null, 0);
-        }
+        return reading.Settings;
+    }
 
-        var (settings, problems) = RouterSettingsReader.Read(command.EnvFile, RouterSettingsReader.ProcessEnvironment());
-        ConfigGuardLog.Write(RouterLogging.CreateBootstrapLogger(), problems);
-        if (settings is null)
-        {
-            var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
-            Console.Error.WriteLine($"orleans-router: the configuration has {errors} problem{(errors == 1 ? "" : "s")} (see the config.guard events); not starting.");
-            return (null, InvalidUsage);
-        }
+    public static int Help()
+    {
+        Console.WriteLine(CommandLine.Usage);
+        return ExitCodes.Ok;
+    }
 
-        return (settings, 0);
+    public static int UsageError(CommandLine command)
+    {
+        Console.Error.WriteLine($"orleans-router: {command.Error}\n\n{CommandLine.Usage}");
+        return ExitCodes.Invalid;
     }
 }

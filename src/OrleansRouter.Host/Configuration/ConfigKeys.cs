@@ -43,8 +43,19 @@ public static class ConfigKeys
     public const string ShutdownDrainSeconds = "SHUTDOWN_DRAIN_SECONDS";
     public const string BuildSha = "BUILD_SHA";
     public const string ChatIdHashSalt = "CHAT_ID_HASH_SALT";
+    public const string LogForward = "LOG_FORWARD";
+    public const string LogDrainToken = "LOG_DRAIN_TOKEN";
+    public const string ImageDigest = "IMAGE_DIGEST";
+    public const string DeployOperatorId = "DEPLOY_OPERATOR_ID";
+    public const string DeployApproverId = "DEPLOY_APPROVER_ID";
+    public const string SecretVersionPrefix = "SECRET_VERSION_";
+    public const string RotatedAtSuffix = "_ROTATED_AT";
+    public const int AgentTokenRotationDays = 180;
 
-    /// <summary>The catalog. A name ending in <c>*</c> is a family of keys, such as one token per persona.</summary>
+    /// <summary>
+    /// The catalog. A name with <c>*</c> is a family of keys: one token per persona (<c>A2A_TOKEN_*</c>), one
+    /// version and one rotation date per secret (<c>SECRET_VERSION_*</c>, <c>*_ROTATED_AT</c>).
+    /// </summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         new(RouterEnv),
@@ -60,7 +71,7 @@ public static class ConfigKeys
         new(RouterActive),
         new(PollerLeaseSeconds),
         new(PersonaMapFile),
-        new(A2ATokenPrefix + "*", Secret: true, RotationDays: 180),
+        new(A2ATokenPrefix + "*", Secret: true, RotationDays: AgentTokenRotationDays),
         new(AllowedChatIds),
         new(QueueMaxDepthPerChat),
         new(RetryMaxAttempts),
@@ -82,19 +93,45 @@ public static class ConfigKeys
         new(LogLevel),
         new(LogFormat),
         new(ShutdownDrainSeconds),
-        new(BuildSha),
         new(ChatIdHashSalt, Secret: true),
+        new(LogForward),
+        new(LogDrainToken, Secret: true, RotationDays: 90),
+        new("*" + RotatedAtSuffix),
+        new(BuildSha, Audit: true),
+        new(ImageDigest, Audit: true),
+        new(DeployOperatorId, Audit: true),
+        new(DeployApproverId, Audit: true),
+        new(SecretVersionPrefix + "*", Audit: true),
     ];
 
+    /// <summary>The secrets that have a rotation policy, among <paramref name="names"/> (the keys that are set).</summary>
+    public static IEnumerable<(string Name, int Days)> RotatedSecrets(IEnumerable<string> names) =>
+        names.Select(name => (Name: name, Key: Find(name)))
+            .Where(n => n.Key is { Secret: true, RotationDays: not null })
+            .Select(n => (n.Name, n.Key!.RotationDays!.Value));
+
+    /// <summary>The key a name belongs to: itself, else a suffix family (<c>*_ROTATED_AT</c>), else a prefix family.</summary>
     public static ConfigKey? Find(string name) =>
-        All.FirstOrDefault(k => k.Matches(name));
+        All.FirstOrDefault(k => !k.IsFamily && k.Matches(name))
+        ?? All.FirstOrDefault(k => k.Name.StartsWith('*') && k.Matches(name))
+        ?? All.FirstOrDefault(k => k.Matches(name));
 }
 
 /// <param name="RotationDays">How old the secret may get before it must be rotated; null when it has no policy.</param>
-public sealed record ConfigKey(string Name, bool Secret = false, int? RotationDays = null)
+/// <param name="Audit">Describes a deployment (build, image, people, secret versions) rather than configuring the router.</param>
+public sealed record ConfigKey(string Name, bool Secret = false, int? RotationDays = null, bool Audit = false)
 {
-    public bool IsFamily => Name.EndsWith('*');
+    public bool IsFamily => Name.Contains('*', StringComparison.Ordinal);
 
-    public bool Matches(string name) =>
-        IsFamily ? name.StartsWith(Name[..^1], StringComparison.Ordinal) && name.Length > Name.Length - 1 : name == Name;
+    public bool Matches(string name)
+    {
+        if (!IsFamily)
+        {
+            return name == Name;
+        }
+
+        var star = Name.IndexOf('*', StringComparison.Ordinal);
+        var (prefix, suffix) = (Name[..star], Name[(star + 1)..]);
+        return name.Length > prefix.Length + suffix.Length && name.StartsWith(prefix, StringComparison.Ordinal) && name.EndsWith(suffix, StringComparison.Ordinal);
+    }
 }

@@ -1,13 +1,15 @@
 namespace OrleansRouter.Host.Configuration;
 
 /// <summary>
-/// Where a key's value comes from: the process environment wins over the env file, the file over the
-/// environment's defaults. An empty value counts as not set, so a copied <c>.env.example</c> changes nothing.
+/// Where a key's value comes from: the process environment wins over the env files, a later file over an earlier
+/// one, the files over the environment's defaults. An empty value counts as not set, so a copied
+/// <c>.env.example</c> changes nothing.
 /// </summary>
+/// <param name="fileDirectories">For each key set by a file, the directory of the file that set it.</param>
 public sealed class ConfigLayers(
     IReadOnlyDictionary<string, string> process,
     IReadOnlyDictionary<string, string> file,
-    string? fileDirectory)
+    IReadOnlyDictionary<string, string> fileDirectories)
 {
     public RouterEnvironment? Environment { get; set; }
 
@@ -16,14 +18,20 @@ public sealed class ConfigLayers(
     /// <summary>The value set by the process or the file, without defaults.</summary>
     public string? Explicit(string key) => NonEmpty(process.GetValueOrDefault(key)) ?? NonEmpty(file.GetValueOrDefault(key));
 
-    /// <summary>Relative paths in the env file are relative to the file, so a start works from any directory.</summary>
+    /// <summary>Relative paths in an env file are relative to that file, so a start works from any directory.</summary>
     public string ResolvePath(string key, string path)
     {
         var fromFile = NonEmpty(process.GetValueOrDefault(key)) is null && NonEmpty(file.GetValueOrDefault(key)) is not null;
-        return Path.IsPathRooted(path) || !fromFile || fileDirectory is null ? Path.GetFullPath(path) : Path.GetFullPath(Path.Combine(fileDirectory, path));
+        return Path.IsPathRooted(path) || !fromFile || !fileDirectories.TryGetValue(key, out var directory)
+            ? Path.GetFullPath(path)
+            : Path.GetFullPath(Path.Combine(directory, path));
     }
 
     public IEnumerable<string> FileKeys => file.Keys;
+
+    /// <summary>Every name set by the process or a file that belongs to the catalog, such as each A2A token.</summary>
+    public IEnumerable<string> ExplicitNames =>
+        process.Keys.Concat(file.Keys).Distinct(StringComparer.Ordinal).Where(k => Explicit(k) is not null && ConfigKeys.Find(k) is not null);
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -42,7 +42,8 @@ public static class EnvFile
                 continue;
             }
 
-            if (values.ContainsKey(key))
+            // A key left empty and set again further down, as in "cp .env.example .env; echo KEY=value >> .env", is fine.
+            if (values.TryGetValue(key, out var earlier) && earlier.Length > 0)
             {
                 problems.Add(ConfigProblem.Warning($"{where} {key}", "is set twice in the file; the later line wins", "keep one line per key"));
             }

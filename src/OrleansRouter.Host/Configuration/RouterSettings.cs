@@ -29,9 +29,12 @@ public sealed record RouterSettings
 
     public required LoggingSettings Logging { get; init; }
 
-    public required string ChatIdHashSalt { get; init; }
+    public required DeploymentAudit Audit { get; init; }
 
-    public required string BuildSha { get; init; }
+    /// <summary>The SHA-256 of the configuration, secrets by version only: see <see cref="ConfigManifest"/>.</summary>
+    public string ManifestHash { get; init; } = "";
+
+    public required string ChatIdHashSalt { get; init; }
 
     public required TimeSpan ShutdownDrain { get; init; }
 
@@ -107,7 +110,29 @@ public sealed record ClusterSettings(
     System.Net.IPAddress? AdvertisedAddress,
     TimeSpan ChatReminderPeriod);
 
-public sealed record LoggingSettings(LogEventLevel Level, LogFormat Format);
+/// <param name="Forward">Where the log lines go besides stdout, if anywhere.</param>
+public sealed record LoggingSettings(LogEventLevel Level, LogFormat Format, LogForward? Forward = null);
+
+/// <param name="Token">LOG_DRAIN_TOKEN: sent ahead of every line, so the drain knows who writes.</param>
+public sealed record LogForward(LogTransport Transport, string Host, int Port, string? Token)
+{
+    public override string ToString() => $"{Transport.ToString().ToLowerInvariant()}://{Host}:{Port}";
+}
+
+public enum LogTransport
+{
+    Tcp,
+    Udp,
+}
+
+/// <summary>What the <c>deploy.audit</c> event records about a deployment.</summary>
+/// <param name="SecretVersions">From <c>SECRET_VERSION_*</c>: the vault version of each secret, by secret name.</param>
+public sealed record DeploymentAudit(
+    string BuildSha,
+    string? ImageDigest,
+    string? OperatorId,
+    string? ApproverId,
+    IReadOnlyDictionary<string, string> SecretVersions);
 
 public enum LogFormat
 {

@@ -12,27 +12,54 @@ using Serilog.Events;
 namespace OrleansRouter.Host.Configuration;
 
 /// <summary>
-/// Reads <see cref="RouterSettings"/> from the process environment, an optional env file and the environment's
-/// defaults, and collects every problem on the way instead of stopping at the first.
+/// Reads <see cref="RouterSettings"/> from the process environment, the env files and the environment's defaults,
+/// and collects every problem on the way instead of stopping at the first. This is the config guard: the
+/// router's start and <c>--check-config</c> both run it.
 /// </summary>
 public sealed partial class RouterSettingsReader
 {
     private readonly ConfigLayers _layers;
     private readonly List<ConfigProblem> _problems;
+    private readonly DateTimeOffset _now;
+    private string? _personaMapText;
+    private IReadOnlyList<string> _agentTokenKeys = [];
 
-    private RouterSettingsReader(ConfigLayers layers, List<ConfigProblem> problems)
+    private RouterSettingsReader(ConfigLayers layers, List<ConfigProblem> problems, DateTimeOffset now)
     {
         _layers = layers;
         _problems = problems;
+        _now = now;
     }
 
-    public static (RouterSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(string? envFile, IReadOnlyDictionary<string, string> process)
+    /// <param name="envFiles">Env files in order: a later file wins over an earlier one.</param>
+    /// <param name="now">Today, for the secret rotation policy.</param>
+    public static ConfigReading Read(IReadOnlyList<string> envFiles, IReadOnlyDictionary<string, string> process, DateTimeOffset now)
     {
         var problems = new List<ConfigProblem>();
-        var file = ReadEnvFile(envFile, problems);
-        var layers = new ConfigLayers(process, file, envFile is null ? null : Path.GetDirectoryName(Path.GetFullPath(envFile)));
-        var settings = new RouterSettingsReader(layers, problems).Read();
-        return (problems.Any(p => p.Severity == ProblemSeverity.Error) ? null : settings, problems);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var path in envFiles)
+        {
+            foreach (var (key, value) in ReadEnvFile(path, problems))
+            {
+                files[key] = value;
+                directories[key] = Path.GetDirectoryName(Path.GetFullPath(path))!;
+            }
+        }
+
+        var layers = new ConfigLayers(process, files, directories);
+        var reader = new RouterSettingsReader(layers, problems, now);
+        var settings = reader.Read();
+        var manifest = ConfigManifest.From(layers, reader._personaMapText, reader._agentTokenKeys);
+        var valid = !problems.Any(p => p.Severity == ProblemSeverity.Error);
+        return new ConfigReading(valid ? settings! with { ManifestHash = manifest.Hash } : null, problems, manifest);
+    }
+
+    /// <summary>Reads with no env file, as of now: for tests and callers that only have the environment.</summary>
+    public static (RouterSettings? Settings, IReadOnlyList<ConfigProblem> Problems) Read(string? envFile, IReadOnlyDictionary<string, string> process)
+    {
+        var reading = Read(envFile is null ? [] : [envFile], process, DateTimeOffset.UtcNow);
+        return (reading.Settings, reading.Problems);
     }
 
     public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
@@ -40,13 +67,8 @@ public sealed partial class RouterSettingsReader
             .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
 
-    private static IReadOnlyDictionary<string, string> ReadEnvFile(string? path, List<ConfigProblem> problems)
+    private static IReadOnlyDictionary<string, string> ReadEnvFile(string path, List<ConfigProblem> problems)
     {
-        if (path is null)
-        {
-            return new Dictionary<string, string>();
-        }
-
         if (!File.Exists(path))
         {
             problems.Add(new ConfigProblem("--env-file", $"{path} does not exist", "give the path of an env file, e.g. --env-file .env"));
@@ -61,11 +83,10 @@ public sealed partial class RouterSettingsReader
     private RouterSettings? Read()
     {
         _layers.Environment = ReadEnvironment();
-        WarnAboutUnknownFileKeys();
-
         var http = Endpoint(ConfigKeys.HttpEndpoint);
         var telegram = ReadTelegram(http);
         var (personas, echo) = ReadPersonaMap(http);
+        WarnAboutUnknownFileKeys();
         var queue = ReadQueue();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
         var cluster = ReadCluster();
@@ -73,6 +94,8 @@ public sealed partial class RouterSettingsReader
         var salt = ReadSalt();
         var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
+        RequireDeployedShape(telegram, cluster);
+        CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
             || timeout is null || cluster is null || logging is null || salt is null || drain is null || probe is null)
@@ -91,8 +114,8 @@ public sealed partial class RouterSettingsReader
             Cluster = cluster,
             Http = http,
             Logging = logging,
+            Audit = ReadAudit(),
             ChatIdHashSalt = salt,
-            BuildSha = _layers[ConfigKeys.BuildSha] ?? "dev",
             ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
             HealthProbeInterval = TimeSpan.FromSeconds(probe.Value),
             Secrets =
@@ -100,6 +123,7 @@ public sealed partial class RouterSettingsReader
                 telegram.Token,
                 salt,
                 .. telegram.WebhookSecret is { } webhookSecret ? [webhookSecret] : Array.Empty<string>(),
+                .. logging.Forward?.Token is { } drainToken ? [drainToken] : Array.Empty<string>(),
                 .. RedisPassword(cluster.RedisConnectionString) is { } password ? [password] : Array.Empty<string>(),
                 .. personas.All.Select(p => p.Auth.Credential).OfType<string>(),
             ],
@@ -230,9 +254,12 @@ public sealed partial class RouterSettingsReader
             json = File.ReadAllText(full);
         }
 
+        _personaMapText = json;
+
         var echoUrl = http is null ? null : new Uri(http.SelfUrl, EchoAgentEndpoints.Path);
         var (map, problems) = new PersonaMapReader(ConfigKeys.PersonaMapFile, key => _layers[key], echoUrl).Read(json);
         _problems.AddRange(problems);
+        _agentTokenKeys = map?.All.Select(p => p.Auth.CredentialKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList() ?? [];
         return (map, map?.All.Any(p => p.AgentUrl == echoUrl) == true);
     }
 
@@ -378,7 +405,27 @@ public sealed partial class RouterSettingsReader
             ["error"] = LogEventLevel.Error,
         });
         var format = Choice(ConfigKeys.LogFormat, new Dictionary<string, LogFormat> { ["json"] = LogFormat.Json, ["text"] = LogFormat.Text });
-        return level is null || format is null ? null : new LoggingSettings(level.Value, format.Value);
+        var (forward, forwardFailed) = ReadLogForward();
+        return level is null || format is null || forwardFailed ? null : new LoggingSettings(level.Value, format.Value, forward);
+    }
+
+    /// <summary><c>tcp://host:port</c> or <c>udp://host:port</c>; the drain token travels with every line.</summary>
+    private (LogForward? Forward, bool Failed) ReadLogForward()
+    {
+        var value = _layers[ConfigKeys.LogForward];
+        if (value is null)
+        {
+            return (null, false);
+        }
+
+        if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "tcp" or "udp" && !string.IsNullOrEmpty(url.Host) && url.Port > 0
+            && url.AbsolutePath is "/" or "")
+        {
+            return (new LogForward(url.Scheme == "tcp" ? LogTransport.Tcp : LogTransport.Udp, url.Host, url.Port, _layers[ConfigKeys.LogDrainToken]), false);
+        }
+
+        Report(ConfigKeys.LogForward, $"'{value}' is not tcp://host:port or udp://host:port", "e.g. tcp://logs.internal:1514");
+        return (null, true);
     }
 
     private string? ReadSalt()
@@ -398,6 +445,84 @@ public sealed partial class RouterSettingsReader
 
         return salt;
     }
+
+    /// <summary>
+    /// Staging and production run as a real cluster on real Telegram: the live transport and Redis for both
+    /// storage and clustering. <c>local</c> may use the embedded stand-ins.
+    /// </summary>
+    private void RequireDeployedShape(TelegramSettings? telegram, ClusterSettings? cluster)
+    {
+        if (_layers.Environment is not (RouterEnvironment.Staging or RouterEnvironment.Production))
+        {
+            return;
+        }
+
+        var name = _layers.Environment.Value.ToString().ToLowerInvariant();
+        if (telegram?.Mode == TransportMode.Stub)
+        {
+            Report(ConfigKeys.TelegramTransportMode, $"is stub, which {name} does not allow", "set TELEGRAM_TRANSPORT_MODE=live");
+        }
+
+        if (cluster?.Storage == StorageMode.Memory)
+        {
+            Report(ConfigKeys.OrleansStorage, $"is memory, which {name} does not allow: a stopping silo would lose messages", "set ORLEANS_STORAGE=redis");
+        }
+
+        if (cluster?.Clustering == ClusteringMode.Localhost)
+        {
+            Report(ConfigKeys.OrleansClustering, $"is localhost, which {name} does not allow", "set ORLEANS_CLUSTERING=redis");
+        }
+    }
+
+    /// <summary>
+    /// Every secret with a rotation policy carries its last rotation as <c>&lt;SECRET&gt;_ROTATED_AT</c> (an ISO date):
+    /// Telegram secrets and the log drain token every 90 days, agent tokens every 180. An error in staging and
+    /// production, a warning in local. An agent token is whatever its persona's <c>token_env</c> names.
+    /// </summary>
+    private void CheckRotation()
+    {
+        var strict = _layers.Environment is RouterEnvironment.Staging or RouterEnvironment.Production;
+        var agentTokens = _agentTokenKeys.Select(name => (Name: name, Days: ConfigKeys.AgentTokenRotationDays));
+        var secrets = ConfigKeys.RotatedSecrets(_layers.ExplicitNames).Concat(agentTokens).DistinctBy(s => s.Name).OrderBy(s => s.Name, StringComparer.Ordinal);
+        foreach (var (secret, days) in secrets)
+        {
+            var key = secret + ConfigKeys.RotatedAtSuffix;
+            var value = _layers.Explicit(key);
+            string? problem = null;
+            if (value is null)
+            {
+                problem = $"is not set, so the {days}-day rotation of {secret} cannot be checked";
+            }
+            else if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rotated))
+            {
+                problem = $"'{value}' is not an ISO date";
+            }
+            else if (rotated > _now + TimeSpan.FromDays(1))
+            {
+                problem = $"{value} is in the future";
+            }
+            else if ((_now - rotated).TotalDays > days)
+            {
+                problem = $"says {secret} was rotated {(int)(_now - rotated).TotalDays} days ago; the policy is {days} days";
+            }
+
+            if (problem is not null)
+            {
+                var hint = $"rotate {secret} and set {key} to the day it was done, e.g. {_now:yyyy-MM-dd}";
+                _problems.Add(strict ? new ConfigProblem(key, problem, hint) : ConfigProblem.Warning(key, problem, hint));
+            }
+        }
+    }
+
+    private DeploymentAudit ReadAudit() => new(
+        _layers[ConfigKeys.BuildSha] ?? "dev",
+        _layers[ConfigKeys.ImageDigest],
+        _layers[ConfigKeys.DeployOperatorId],
+        _layers[ConfigKeys.DeployApproverId],
+        _layers.ExplicitNames
+            .Where(name => name.StartsWith(ConfigKeys.SecretVersionPrefix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .ToDictionary(name => name[ConfigKeys.SecretVersionPrefix.Length..], name => _layers[name]!));
 
     private T? Choice<T>(string key, IReadOnlyDictionary<string, T> choices)
         where T : struct
@@ -479,7 +604,7 @@ public sealed partial class RouterSettingsReader
 
     private void WarnAboutUnknownFileKeys()
     {
-        foreach (var key in _layers.FileKeys.Where(k => ConfigKeys.Find(k) is null))
+        foreach (var key in _layers.FileKeys.Where(k => ConfigKeys.Find(k) is null && !_agentTokenKeys.Contains(k)))
         {
             var closest = ConfigKeys.All.Where(k => !k.IsFamily).MinBy(k => Distance(k.Name, key));
             var hint = closest is not null && Distance(closest.Name, key) <= 3 ? $"did you mean {closest.Name}?" : "remove it, or check .env.example for the key names";

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRouter.Host.Telemetry;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
 
@@ -17,8 +19,22 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/livez", (RouterHealth health) => Results.Json(new { status = "alive", uptime_seconds = Math.Round(health.Uptime.TotalSeconds, 1) }));
-        endpoints.MapGet("/healthz", (RouterHealth health, QueueGauge gauge, QueueOptions queue, PersonaMap personas) =>
-            Results.Content(Report(health, gauge, queue, personas).ToJsonString(), "application/json", statusCode: health.IsReady ? 200 : 503));
+        endpoints.MapGet("/healthz", (RouterHealth health, QueueGauge gauge, QueueOptions queue, PersonaMap personas, IServiceProvider services) =>
+        {
+            var report = Report(health, gauge, queue, personas);
+            if (services.GetService<LogForwardingSink>() is { } forwarding)
+            {
+                report["logging"] = new JsonObject
+                {
+                    ["forward"] = forwarding.Target.ToString(),
+                    ["connected"] = forwarding.Connected,
+                    ["sent"] = forwarding.Sent,
+                    ["dropped"] = forwarding.Dropped,
+                };
+            }
+
+            return Results.Content(report.ToJsonString(), "application/json", statusCode: health.IsReady ? 200 : 503);
+        });
         return endpoints;
     }
 

@@ -8,6 +8,7 @@ using OrleansRouter.Agents.A2A;
 using OrleansRouter.Agents.Echo;
 using OrleansRouter.Grains;
 using OrleansRouter.Grains.Chats;
+using OrleansRouter.Host.Cli;
 using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Ingress;
@@ -116,6 +117,8 @@ public static class RouterHosting
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRouter");
         HostLog.Starting(logger, settings.Environment.ToString().ToLowerInvariant(), settings.Telegram.Mode.ToString().ToLowerInvariant(),
             settings.Telegram.Ingress.ToString().ToLowerInvariant(), settings.Personas.All.Count(), settings.Http.ToString(), settings.Cluster.SiloPort);
+        var audit = settings.Audit;
+        HostLog.DeployAudit(logger, audit.ImageDigest, audit.BuildSha, LockHash.Value, settings.ManifestHash, audit.OperatorId, audit.ApproverId, audit.SecretVersions);
         app.Lifetime.ApplicationStarted.Register(() => health.MoveTo(RouterState.Ready));
         return app;
     }

@@ -76,4 +76,13 @@ internal static partial class HostLog
 
     [LoggerMessage(EventName = "health.probe_failed", Level = LogLevel.Warning, Message = "The health probe {probe} failed unexpectedly ({error})")]
     public static partial void ProbeFailed(ILogger logger, string probe, string error);
+
+    [LoggerMessage(EventName = "log.forward_dropped", Level = LogLevel.Warning,
+        Message = "The log drain {log_forward} lost {dropped} lines in the last interval ({dropped_total} since the start): it is down or too slow")]
+    public static partial void ForwardDropped(ILogger logger, string log_forward, long dropped, long dropped_total);
+
+    [LoggerMessage(EventName = "deploy.audit", Level = LogLevel.Information,
+        Message = "Deployed image {image_digest} built from {build_sha}, lock files {lock_sha256}, configuration {config_manifest_hash}; operator {deploy_operator_id}, approver {deploy_approver_id}; secret versions {@secret_versions}")]
+    public static partial void DeployAudit(ILogger logger, string? image_digest, string build_sha, string lock_sha256, string config_manifest_hash,
+        string? deploy_operator_id, string? deploy_approver_id, IReadOnlyDictionary<string, string> secret_versions);
 }

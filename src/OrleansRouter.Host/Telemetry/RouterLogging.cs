@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using OrleansRouter.Host.Configuration;
 using Serilog;
 using Serilog.Events;
+using Serilog.Core;
 using Serilog.Formatting;
 using Serilog.Templates;
 
@@ -21,14 +22,23 @@ public static class RouterLogging
         "[{@t:HH:mm:ss} {@l:u3}] {#if EventId.Name is not null}{EventId.Name}: {#end}{@m}\n{@x}";
 
     /// <summary>The logger used before the configuration is known, for the configuration's own problems.</summary>
-    public static Serilog.ILogger CreateBootstrapLogger() =>
+    public static Serilog.ILogger CreateBootstrapLogger(string manifestHash) =>
         new LoggerConfiguration()
+            .Enrich.WithProperty("config_manifest_hash", manifestHash)
             .WriteTo.Console(Formatter(LogFormat.Json, []))
             .CreateLogger();
 
     public static WebApplicationBuilder AddRouterLogging(this WebApplicationBuilder builder, RouterSettings settings)
     {
         builder.Logging.ClearProviders();
+        var forwarding = settings.Logging.Forward is { } target ? new LogForwardingSink(target, Formatter(LogFormat.Json, settings.Secrets)) : null;
+        if (forwarding is not null)
+        {
+            // Registered by factory, so that the container disposes it, and the last lines go out on shutdown.
+            builder.Services.AddSingleton(_ => forwarding);
+            builder.Services.AddHostedService<LogForwardingMonitor>();
+        }
+
         builder.Services.AddSerilog(configuration => configuration
             .MinimumLevel.Is(settings.Logging.Level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
@@ -37,9 +47,19 @@ public static class RouterLogging
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("env", settings.Environment.ToString().ToLowerInvariant())
-            .Enrich.WithProperty("build_sha", settings.BuildSha)
-            .WriteTo.Console(Formatter(settings.Logging.Format, settings.Secrets)));
+            .Enrich.WithProperty("build_sha", settings.Audit.BuildSha)
+            .Enrich.WithProperty("config_manifest_hash", settings.ManifestHash)
+            .WriteTo.Console(Formatter(settings.Logging.Format, settings.Secrets))
+            .WriteTo.Sink(forwarding ?? (ILogEventSink)new NoForwarding()));
         return builder;
+    }
+
+    /// <summary>Where the lines go when <c>LOG_FORWARD</c> is not set: nowhere.</summary>
+    private sealed class NoForwarding : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+        }
     }
 
     private static ITextFormatter Formatter(LogFormat format, IEnumerable<string> secrets) =>

@@ -31,7 +31,8 @@ public sealed class SiloCluster : IAsyncDisposable
 
     public IEnumerable<RouterProcess> Running => _all.Where(s => !s.HasExited);
 
-    public static async Task<SiloCluster> StartAsync(int silos, TimeSpan? agentDelay = null)
+    /// <param name="extra">Settings every silo gets on top of <see cref="Environment"/>.</param>
+    public static async Task<SiloCluster> StartAsync(int silos, TimeSpan? agentDelay = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         var redis = await RedisServer.StartAsync(durable: true);
         var telegram = await BotApiEmulator.StartAsync();
@@ -44,7 +45,7 @@ public sealed class SiloCluster : IAsyncDisposable
         var cluster = new SiloCluster(redis, telegram, agent);
         for (var i = 0; i < silos; i++)
         {
-            cluster.Start();
+            cluster.Start(extra: extra);
         }
 
         foreach (var silo in cluster.Running)

@@ -28,7 +28,7 @@ public sealed partial class ConfigCatalogTests
     [Fact]
     public void Every_key_the_code_reads_is_in_the_catalog_and_nothing_else_is()
     {
-        var documented = Documented().Keys.Select(k => k.Replace("<PERSONA>", "*", StringComparison.Ordinal)).Order().ToList();
+        var documented = Documented().Keys.Select(k => Placeholder().Replace(k, "*")).Order().ToList();
         var read = ConfigKeys.All.Select(k => k.Name).Order().ToList();
 
         Assert.Equal(read, documented);
@@ -41,7 +41,7 @@ public sealed partial class ConfigCatalogTests
 
         foreach (var key in ConfigKeys.All)
         {
-            var (secret, rotation) = documented[key.Name.Replace("*", "<PERSONA>", StringComparison.Ordinal)];
+            var (secret, rotation) = documented.Single(d => Placeholder().Replace(d.Key, "*") == key.Name).Value;
             Assert.True(key.Secret == secret, $"{key.Name}: secret in code {key.Secret}, in catalog {secret}");
             Assert.True(key.RotationDays == rotation, $"{key.Name}: rotation in code {key.RotationDays}, in catalog {rotation}");
         }
@@ -58,8 +58,12 @@ public sealed partial class ConfigCatalogTests
         }
     }
 
-    [GeneratedRegex(@"^# (?<key>[A-Z0-9_]+(?:<PERSONA>)?)\n(?:#.*\n)*?# .*secret: (?<secret>yes|no)(?:, rotation: (?<days>\d+) days)?.*\n", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^# (?<key>[A-Z0-9_<>]+)\n(?:#.*\n)*?# .*secret: (?<secret>yes|no)(?:, rotation: (?<days>\d+) days)?.*\n", RegexOptions.Multiline)]
     private static partial Regex KeyBlock();
+
+    /// <summary>A family's variable part in the catalog: <c>&lt;PERSONA&gt;</c>, <c>&lt;SECRET&gt;</c>.</summary>
+    [GeneratedRegex("<[A-Z]+>")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"^(?<key>[A-Z0-9_]+)=(?<value>.*)$", RegexOptions.Multiline)]
     private static partial Regex AssignedLine();

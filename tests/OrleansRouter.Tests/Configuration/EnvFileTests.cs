@@ -38,4 +38,13 @@ public sealed class EnvFileTests
         Assert.Equal(ProblemSeverity.Warning, problems[^1].Severity);
         Assert.DoesNotContain(problems, p => p.ToString().Contains("secret-xyz", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_key_left_empty_may_be_set_further_down_as_the_runbook_appends_it()
+    {
+        var (values, problems) = EnvFile.Parse("TELEGRAM_TRANSPORT_MODE=\nLOG_LEVEL=Debug\nTELEGRAM_TRANSPORT_MODE=stub\n", ".env");
+
+        Assert.Empty(problems);
+        Assert.Equal("stub", values["TELEGRAM_TRANSPORT_MODE"]);
+    }
 }

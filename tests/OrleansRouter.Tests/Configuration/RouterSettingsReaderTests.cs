@@ -82,18 +82,19 @@ public sealed class RouterSettingsReaderTests : IDisposable
         Assert.Null(settings);
         Assert.Equal(
             [
-                "TELEGRAM_BOT_TOKNE",
                 "HTTP_ENDPOINT",
                 "TELEGRAM_BOT_TOKEN",
                 "PERSONA_MAP_FILE:personas.p.auth.token_env",
+                "TELEGRAM_BOT_TOKNE",
                 "QUEUE_MAX_DEPTH_PER_CHAT",
                 "RETRY_MAX_ATTEMPTS",
                 "ORLEANS_STORAGE",
                 "REDIS_CONNECTION_STRING",
                 "CHAT_ID_HASH_SALT",
+                "TELEGRAM_BOT_TOKEN_ROTATED_AT",
             ],
             problems.Select(p => p.Key));
-        Assert.Contains("did you mean TELEGRAM_BOT_TOKEN?", problems[0].Hint);
+        Assert.Contains("did you mean TELEGRAM_BOT_TOKEN?", problems.Single(p => p.Key == "TELEGRAM_BOT_TOKNE").Hint);
         var text = string.Join("\n", problems);
         Assert.DoesNotContain("not-a-token-but-secret-123", text);
         Assert.DoesNotContain("short-salt-99", text);
@@ -116,6 +117,8 @@ public sealed class RouterSettingsReaderTests : IDisposable
         var (settings, problems) = Read(null,
             ("ROUTER_ENV", "staging"), ("TELEGRAM_BOT_TOKEN", LiveToken), ("PERSONA_MAP_FILE", personas),
             ("A2A_TOKEN_P", "agent-secret-0001"), ("CHAT_ID_HASH_SALT", "0123456789abcdef0123"),
+            ("TELEGRAM_BOT_TOKEN_ROTATED_AT", DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
+            ("A2A_TOKEN_P_ROTATED_AT", DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             ("REDIS_CONNECTION_STRING", "redis.internal:6379,password=redis-secret-77"));
 
         Assert.Empty(problems);

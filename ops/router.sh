@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the router executable with your arguments, from the build ops/start-silo.sh uses (built first if the sources
+# changed). For the operator commands of the runbook:
+#
+#   ./ops/router.sh --check-config --env-file FILE
+#   ./ops/router.sh --diff-config --env-file NEW --against OLD [--max-diff 5%] [--json]
+#   ./ops/router.sh --inspect-queue --env-file FILE [--json] [--top N] [--show-chat-ids]
+#   ./ops/router.sh --print-lock-hash
+#   ./ops/router.sh --help
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=ops/lib.sh
+source "$root/ops/lib.sh"
+router_build "$root"
+exec dotnet "$root/.build/router/orleans-router.dll" "$@"

@@ -1,0 +1,195 @@
+using OrleansRouter.Configuration;
+using OrleansRouter.Host.Configuration;
+
+namespace OrleansRouter.Tests.Configuration;
+
+/// <summary>
+/// The config guard rule by rule: a valid staging configuration, and one change at a time to it with exactly
+/// the problems that change must raise. No secret value may appear in any problem.
+/// </summary>
+public sealed class ConfigGuardTests : IDisposable
+{
+    private static readonly DateTimeOffset Today = new(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+
+    private const string ValidPersonas = """
+        {
+          "default_persona": "p",
+          "personas": {
+            "p": { "agent_url": "https://agents.example.com/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" },
+                   "rate_window": { "window": "12h", "max_per_chat": 20 } },
+            "q": { "agent_url": "https://agents.example.com/q", "auth": { "scheme": "api_key", "token_env": "Q_AGENT_KEY", "header": "X-API-Key" } }
+          },
+          "chats": { "-1001234567890": "q" }
+        }
+        """;
+
+    private static readonly Dictionary<string, string> Secrets = new()
+    {
+        ["TELEGRAM_BOT_TOKEN"] = "123456789:AAE-guard-token-abcdefghijklmnop",
+        ["A2A_TOKEN_P"] = "agent-secret-p-0001",
+        ["Q_AGENT_KEY"] = "agent-secret-q-0002",
+        ["CHAT_ID_HASH_SALT"] = "salt-0123456789abcdef",
+        ["REDIS_CONNECTION_STRING"] = "redis.internal:6379,password=redis-secret-77",
+        ["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret-4242",
+        ["LOG_DRAIN_TOKEN"] = "drain-secret-5151",
+    };
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("router-guard-").FullName;
+    private readonly string _validPersonas;
+
+    public ConfigGuardTests() => _validPersonas = PersonaMap(ValidPersonas);
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>Staging with every key it needs, each secret rotated within its policy.</summary>
+    private Dictionary<string, string?> Staging() => new()
+    {
+        ["ROUTER_ENV"] = "staging",
+        ["TELEGRAM_BOT_TOKEN"] = Secrets["TELEGRAM_BOT_TOKEN"],
+        ["TELEGRAM_BOT_TOKEN_ROTATED_AT"] = "2026-10-01",
+        ["PERSONA_MAP_FILE"] = _validPersonas,
+        ["A2A_TOKEN_P"] = Secrets["A2A_TOKEN_P"],
+        ["A2A_TOKEN_P_ROTATED_AT"] = "2026-07-01",
+        ["Q_AGENT_KEY"] = Secrets["Q_AGENT_KEY"],
+        ["Q_AGENT_KEY_ROTATED_AT"] = "2026-06-15",
+        ["CHAT_ID_HASH_SALT"] = Secrets["CHAT_ID_HASH_SALT"],
+        ["REDIS_CONNECTION_STRING"] = Secrets["REDIS_CONNECTION_STRING"],
+    };
+
+    private string PersonaMap(string json)
+    {
+        var path = Path.Combine(_directory, $"personas-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    public static TheoryData<string, string[], string[]> Cases() => new()
+    {
+        // case name, changes (KEY=VALUE, KEY= removes, FILE:KEY=VALUE goes in an env file, PERSONAS=json), problems expected ("error KEY" / "warning KEY")
+        { "valid staging", [], [] },
+        { "staging on the stub", ["TELEGRAM_TRANSPORT_MODE=stub"], ["error TELEGRAM_TRANSPORT_MODE"] },
+        { "staging on memory storage", ["ORLEANS_STORAGE=memory"], ["warning ORLEANS_STORAGE", "error ORLEANS_STORAGE"] },
+        { "staging on localhost clustering", ["ORLEANS_CLUSTERING=localhost"], ["error ORLEANS_CLUSTERING"] },
+        { "staging without Redis", ["REDIS_CONNECTION_STRING="], ["error REDIS_CONNECTION_STRING"] },
+        { "production without its secrets", ["ROUTER_ENV=production", "TELEGRAM_BOT_TOKEN=", "CHAT_ID_HASH_SALT="], ["error TELEGRAM_BOT_TOKEN", "error CHAT_ID_HASH_SALT"] },
+        { "unknown environment", ["ROUTER_ENV=prod"], ["error ROUTER_ENV"] },
+        { "webhook without URL or secret", ["TELEGRAM_INGRESS=webhook"], ["error TELEGRAM_WEBHOOK_URL", "error TELEGRAM_WEBHOOK_SECRET"] },
+        {
+            "webhook on plain http", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=http://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            ["error TELEGRAM_WEBHOOK_URL"]
+        },
+        {
+            "webhook complete", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            []
+        },
+        { "bot token of the wrong shape", ["TELEGRAM_BOT_TOKEN=bot-token-without-id"], ["error TELEGRAM_BOT_TOKEN"] },
+        { "queue depth of zero", ["QUEUE_MAX_DEPTH_PER_CHAT=0"], ["error QUEUE_MAX_DEPTH_PER_CHAT"] },
+        { "retry knobs that are not numbers", ["RETRY_MAX_ATTEMPTS=lots", "RETRY_BASE_DELAY_MS=-1"], ["error RETRY_MAX_ATTEMPTS", "error RETRY_BASE_DELAY_MS"] },
+        { "a port out of range", ["HTTP_ENDPOINT=127.0.0.1:70000", "SILO_PORT=0"], ["error HTTP_ENDPOINT", "error SILO_PORT"] },
+        { "a Bot API URL that is not http", ["TELEGRAM_API_BASE_URL=ftp://files.example.com"], ["error TELEGRAM_API_BASE_URL"] },
+        { "a misspelt key", ["FILE:QUEUE_MAX_DEPTH_PER_CAHT=5"], ["warning QUEUE_MAX_DEPTH_PER_CAHT"] },
+        { "persona map with an unknown key", [$"PERSONAS={ValidPersonas.Replace("\"rate_window\"", "\"rate_windw\"", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.p.rate_windw"] },
+        { "persona map whose default is missing", [$"PERSONAS={ValidPersonas.Replace("\"default_persona\": \"p\"", "\"default_persona\": \"r\"", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:default_persona"] },
+        { "persona map token_env not set", ["A2A_TOKEN_P=", "A2A_TOKEN_P_ROTATED_AT="], ["error PERSONA_MAP_FILE:personas.p.auth.token_env"] },
+        { "persona map chat id not a number", [$"PERSONAS={ValidPersonas.Replace("-1001234567890", "the-team", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:chats.the-team"] },
+        { "persona map window that does not parse", [$"PERSONAS={ValidPersonas.Replace("\"12h\"", "\"12 hours\"", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.p.rate_window.window"] },
+        { "persona map that is not JSON", ["PERSONAS={ \"default_persona\": "], ["error PERSONA_MAP_FILE"] },
+        { "Telegram token rotated 100 days ago", ["TELEGRAM_BOT_TOKEN_ROTATED_AT=2026-08-20"], ["error TELEGRAM_BOT_TOKEN_ROTATED_AT"] },
+        { "Telegram token rotation not recorded", ["TELEGRAM_BOT_TOKEN_ROTATED_AT="], ["error TELEGRAM_BOT_TOKEN_ROTATED_AT"] },
+        { "A2A token rotated 170 days ago", ["A2A_TOKEN_P_ROTATED_AT=2026-06-11"], [] },
+        { "A2A token rotated 200 days ago", ["A2A_TOKEN_P_ROTATED_AT=2026-05-12"], ["error A2A_TOKEN_P_ROTATED_AT"] },
+        { "an agent key named freely, rotated too long ago", ["Q_AGENT_KEY_ROTATED_AT=2026-01-01"], ["error Q_AGENT_KEY_ROTATED_AT"] },
+        { "a rotation date that is not a date", ["A2A_TOKEN_P_ROTATED_AT=last tuesday"], ["error A2A_TOKEN_P_ROTATED_AT"] },
+        { "a rotation date in the future", ["A2A_TOKEN_P_ROTATED_AT=2027-03-01"], ["error A2A_TOKEN_P_ROTATED_AT"] },
+        {
+            "local with a stale token warns only", ["ROUTER_ENV=local", "TELEGRAM_BOT_TOKEN_ROTATED_AT=2025-01-01", "ORLEANS_STORAGE=memory", "ORLEANS_CLUSTERING=localhost"],
+            ["warning TELEGRAM_BOT_TOKEN_ROTATED_AT"]
+        },
+        { "log forwarding to a drain", ["LOG_FORWARD=tcp://logs.internal:1514"], [] },
+        { "log forwarding with a stale drain token", ["LOG_FORWARD=udp://logs.internal:1514", "LOG_DRAIN_TOKEN=drain-secret-5151", "LOG_DRAIN_TOKEN_ROTATED_AT=2026-06-01"], ["error LOG_DRAIN_TOKEN_ROTATED_AT"] },
+        { "log forwarding over http", ["LOG_FORWARD=http://logs.internal:1514"], ["error LOG_FORWARD"] },
+        { "log forwarding without a port", ["LOG_FORWARD=tcp://logs.internal"], ["error LOG_FORWARD"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Each_rule_raises_exactly_its_problems(string name, string[] changes, string[] expected)
+    {
+        var process = Staging();
+        var envFile = Path.Combine(_directory, "guard.env");
+        File.WriteAllText(envFile, "");
+        foreach (var change in changes)
+        {
+            var (key, value) = (change[..change.IndexOf('=', StringComparison.Ordinal)], change[(change.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            if (key == "PERSONAS")
+            {
+                process["PERSONA_MAP_FILE"] = PersonaMap(value);
+            }
+            else if (key.StartsWith("FILE:", StringComparison.Ordinal))
+            {
+                File.AppendAllText(envFile, $"{key["FILE:".Length..]}={value}\n");
+            }
+            else
+            {
+                process[key] = value.Length == 0 ? null : value;
+            }
+        }
+
+        var environment = process.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!);
+        var reading = RouterSettingsReader.Read([envFile], environment, Today);
+
+        var found = reading.Problems.Select(p => $"{(p.Severity == ProblemSeverity.Error ? "error" : "warning")} {p.Key}");
+        Assert.True(expected.SequenceEqual(found), $"{name}: expected [{string.Join(", ", expected)}], found:\n{string.Join("\n", reading.Problems)}");
+        Assert.Equal(expected.All(e => e.StartsWith("warning", StringComparison.Ordinal)), reading.Settings is not null);
+        var text = string.Join("\n", reading.Problems) + string.Join("\n", reading.Manifest.Entries);
+        Assert.All(Secrets.Values, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_manifest_hash_moves_with_a_setting_and_a_secret_version_but_not_a_secret_value_or_an_auditor()
+    {
+        var environment = Staging().ToDictionary(p => p.Key, p => p.Value!);
+        string Hash(params (string Key, string Value)[] changes)
+        {
+            var changed = new Dictionary<string, string>(environment);
+            foreach (var (key, value) in changes)
+            {
+                changed[key] = value;
+            }
+
+            return RouterSettingsReader.Read([], changed, Today).Manifest.Hash;
+        }
+
+        var baseline = Hash();
+        Assert.StartsWith("sha256:", baseline, StringComparison.Ordinal);
+        Assert.Equal(baseline, Hash());
+        Assert.Equal(baseline, Hash(("TELEGRAM_BOT_TOKEN", "987654321:AAE-another-token-abcdefghijk")));
+        Assert.Equal(baseline, Hash(("DEPLOY_OPERATOR_ID", "alice"), ("IMAGE_DIGEST", "sha256:abc")));
+        Assert.NotEqual(baseline, Hash(("QUEUE_MAX_DEPTH_PER_CHAT", "50")));
+        Assert.NotEqual(baseline, Hash(("SECRET_VERSION_TELEGRAM_BOT_TOKEN", "v8")));
+        Assert.NotEqual(baseline, Hash(("TELEGRAM_BOT_TOKEN_ROTATED_AT", "2026-11-20")));
+    }
+
+    [Fact]
+    public void A_diff_lists_added_removed_and_changed_keys_and_shows_secrets_only_as_changed()
+    {
+        var before = RouterSettingsReader.Read([], Staging().ToDictionary(p => p.Key, p => p.Value!), Today).Manifest;
+        var after = Staging();
+        after["QUEUE_MAX_DEPTH_PER_CHAT"] = "50";
+        after["A2A_TOKEN_P"] = "agent-secret-p-0002";
+        after["LOG_FORWARD"] = "tcp://logs.internal:1514";
+        after.Remove("Q_AGENT_KEY_ROTATED_AT");
+
+        var diff = RouterSettingsReader.Read([], after.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!), Today).Manifest.DiffFrom(before);
+
+        Assert.Equal(
+            [
+                new ConfigChange("A2A_TOKEN_P", "changed", null, null),
+                new ConfigChange("LOG_FORWARD", "added", null, "tcp://logs.internal:1514"),
+                new ConfigChange("QUEUE_MAX_DEPTH_PER_CHAT", "changed", "100", "50"),
+                new ConfigChange("Q_AGENT_KEY", "changed", null, null),
+            ],
+            diff.Changes);
+        Assert.Equal(4.0 / diff.Keys, diff.Share, 6);
+    }
+}
