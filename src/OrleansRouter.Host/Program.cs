@@ -28,6 +28,14 @@ static async Task<int> RunSiloAsync(CommandLine command)
 
     var app = builder.Build();
     app.MapRouterEndpoints(settings);
-    await app.RunAsync();
+    try
+    {
+        await app.RunAsync();
+    }
+    catch (Exception e) when (StartupCommand.PortInUse(e, settings) is { } exitCode)
+    {
+        return exitCode;
+    }
+
     return ExitCodes.Ok;
 }

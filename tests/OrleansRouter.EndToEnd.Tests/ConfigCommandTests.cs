@@ -75,7 +75,7 @@ public sealed class ConfigCommandTests : IDisposable
 
         Assert.Equal(0, await check.WaitForExitAsync(TimeSpan.FromSeconds(1)));
         var summary = Assert.Single(check.EventsNamed("config.checked"));
-        Assert.Equal("valid", summary["verdict"]!.GetValue<string>());
+        Assert.Equal("valid", summary["status"]!.GetValue<string>());
         Assert.Matches("^sha256:[0-9a-f]{64}$", summary["config_manifest_hash"]!.GetValue<string>());
         Assert.Contains(check.StandardError, line => line.Contains("the configuration is valid", StringComparison.Ordinal));
         Assert.All(SecretValues, secret => Assert.DoesNotContain(secret, check.Output, StringComparison.Ordinal));
@@ -100,7 +100,7 @@ public sealed class ConfigCommandTests : IDisposable
             ["TELEGRAM_WEBHOOK_URL", "TELEGRAM_WEBHOOK_SECRET", "QUEUE_MAX_DEPTH_PER_CHAT", "ORLEANS_STORAGE", "ORLEANS_STORAGE", "A2A_TOKEN_P_ROTATED_AT", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT"],
             problems.Select(p => p["key"]!.GetValue<string>()));
         Assert.All(problems, p => Assert.False(string.IsNullOrWhiteSpace(p["problem"]?.GetValue<string>()) || string.IsNullOrWhiteSpace(p["hint"]?.GetValue<string>())));
-        Assert.Equal("invalid", Assert.Single(check.EventsNamed("config.checked"))["verdict"]!.GetValue<string>());
+        Assert.Equal("invalid", Assert.Single(check.EventsNamed("config.checked"))["status"]!.GetValue<string>());
         Assert.Contains(check.StandardError, line => line.Contains("the configuration has 6 problems and 1 warning", StringComparison.Ordinal));
         Assert.All(SecretValues, secret => Assert.DoesNotContain(secret, check.Output, StringComparison.Ordinal));
     }

@@ -29,4 +29,22 @@ public sealed class ConfigurationTests
         Assert.Contains(router.StandardError, line => line.Contains("unknown argument '--frobnicate'", StringComparison.Ordinal));
         Assert.Contains(router.StandardError, line => line.StartsWith("Usage:", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("HTTP_ENDPOINT")]
+    [InlineData("SILO_PORT")]
+    public async Task A_port_in_use_is_one_clear_line_and_exit_code_1(string key)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var environment = new Dictionary<string, string> { ["ROUTER_ENV"] = "local" };
+        environment[key] = key == "HTTP_ENDPOINT" ? $"127.0.0.1:{port}" : $"{port}";
+
+        await using var router = RouterProcess.Start(environment);
+
+        Assert.Equal(1, await router.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains(router.StandardError, line => line.StartsWith("orleans-router: a port this silo needs is already in use", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unhandled exception", router.Output, StringComparison.Ordinal);
+    }
 }

@@ -124,7 +124,15 @@ public static class QueueInspection
             Age(c.Snapshot.OldestReceivedAt, report.At),
             c.Snapshot.Persona,
         }).ToList();
-        AppendTable(text, ["CHAT", "SILO", "WAITING", "IN FLIGHT", "ATTEMPTS", "NEXT RETRY", "DEAD LETTERS", "OLDEST", "PERSONA"], busiest);
+        if (busiest.Count == 0)
+        {
+            text.AppendLine("none: no chat has messages waiting or dead letters");
+        }
+        else
+        {
+            AppendTable(text, ["CHAT", "SILO", "WAITING", "IN FLIGHT", "ATTEMPTS", "NEXT RETRY", "DEAD LETTERS", "OLDEST", "PERSONA"], busiest);
+        }
+
         return text.ToString().TrimEnd();
     }
 

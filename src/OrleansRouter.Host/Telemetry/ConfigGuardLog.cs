@@ -21,12 +21,9 @@ public static class ConfigGuardLog
     /// <summary>The verdict, with the manifest hash that identifies this configuration.</summary>
     public static void WriteSummary(Serilog.ILogger logger, ConfigReading reading) =>
         Event(logger, "config.checked")
-            .ForContext("status", reading.Errors == 0 ? "valid" : "invalid")
-            .ForContext("errors", reading.Errors)
-            .ForContext("warnings", reading.Warnings)
             .ForContext("shutdown_drain_seconds", reading.Settings?.ShutdownDrain.TotalSeconds)
             .Write(reading.Errors == 0 ? LogEventLevel.Information : LogEventLevel.Error,
-                "The configuration is {verdict}: {errors} errors, {warnings} warnings",
+                "The configuration is {status}: {errors} errors, {warnings} warnings",
                 reading.Errors == 0 ? "valid" : "invalid", reading.Errors, reading.Warnings);
 
     private static Serilog.ILogger Event(Serilog.ILogger logger, string name) =>
