@@ -49,6 +49,7 @@ public static class ConfigCommands
                     ["change"] = c.Kind,
                     ["before"] = c.Before,
                     ["after"] = c.After,
+                    ["counted"] = c.Counted,
                 })]),
                 ["keys"] = diff.Keys,
                 ["share_changed"] = Math.Round(diff.Share, 4),
@@ -61,6 +62,7 @@ public static class ConfigCommands
             Console.WriteLine($"{command.Against} -> {command.EnvFiles[0]}");
             foreach (var change in diff.Changes)
             {
+                var note = change.Counted ? "" : " (names the environment; not counted)";
                 Console.WriteLine(change.Kind switch
                 {
                     "added" => $"  + {change.Key}{(change.After is null ? " (secret)" : $"={change.After}")}",
@@ -68,10 +70,10 @@ public static class ConfigCommands
                     _ => change.Before is null && change.After is null
                         ? $"  ~ {change.Key} (secret changed)"
                         : $"  ~ {change.Key}: {change.Before} -> {change.After}",
-                });
+                } + note);
             }
 
-            Console.WriteLine($"{diff.Changes.Count} of {diff.Keys} keys changed ({diff.Share.ToString("P1", CultureInfo.InvariantCulture)})"
+            Console.WriteLine($"{diff.Counted} of {diff.Keys} keys changed ({diff.Share.ToString("P1", CultureInfo.InvariantCulture)})"
                 + (command.MaxDiff is { } limit ? $"; the limit is {limit.ToString("P1", CultureInfo.InvariantCulture)}" : ""));
         }
 

@@ -58,7 +58,7 @@ public static class ConfigKeys
     /// </summary>
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        new(RouterEnv),
+        new(RouterEnv, PerEnvironment: true),
         new(TelegramBotToken, Secret: true, RotationDays: 90),
         new(TelegramTransportMode),
         new(TelegramApiBaseUrl),
@@ -84,7 +84,7 @@ public static class ConfigKeys
         new(RedisConnectionString, Secret: true),
         new(SiloAdvertisedAddress),
         new(ChatReminderSeconds),
-        new(OrleansClusterId),
+        new(OrleansClusterId, PerEnvironment: true),
         new(OrleansServiceId),
         new(SiloPort),
         new(GatewayPort),
@@ -119,7 +119,8 @@ public static class ConfigKeys
 
 /// <param name="RotationDays">How old the secret may get before it must be rotated; null when it has no policy.</param>
 /// <param name="Audit">Describes a deployment (build, image, people, secret versions) rather than configuring the router.</param>
-public sealed record ConfigKey(string Name, bool Secret = false, int? RotationDays = null, bool Audit = false)
+/// <param name="PerEnvironment">Names the environment itself, so it differs between any two: <c>--diff-config</c> shows it, never counts it.</param>
+public sealed record ConfigKey(string Name, bool Secret = false, int? RotationDays = null, bool Audit = false, bool PerEnvironment = false)
 {
     public bool IsFamily => Name.Contains('*', StringComparison.Ordinal);
 

@@ -67,10 +67,10 @@ public sealed class ConfigManifest
             var has = _entries.TryGetValue(key, out var now);
             var change = (had, has) switch
             {
-                (false, true) => new ConfigChange(key, "added", null, secret ? null : now),
-                (true, false) => new ConfigChange(key, "removed", secret ? null : old, null),
-                _ when secret && (old != now || _secretFingerprints[key] != before._secretFingerprints[key]) => new ConfigChange(key, "changed", null, null),
-                _ when !secret && old != now => new ConfigChange(key, "changed", old, now),
+                (false, true) => new ConfigChange(key, "added", null, secret ? null : now, Counted(key)),
+                (true, false) => new ConfigChange(key, "removed", secret ? null : old, null, Counted(key)),
+                _ when secret && (old != now || _secretFingerprints[key] != before._secretFingerprints[key]) => new ConfigChange(key, "changed", null, null, Counted(key)),
+                _ when !secret && old != now => new ConfigChange(key, "changed", old, now, Counted(key)),
                 _ => null,
             };
             if (change is not null)
@@ -79,18 +79,23 @@ public sealed class ConfigManifest
             }
         }
 
-        return new ConfigDiff(changes, keys.Count);
+        return new ConfigDiff(changes, keys.Count(Counted));
     }
+
+    private static bool Counted(string key) => ConfigKeys.Find(key) is not { PerEnvironment: true };
 
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <param name="Before">The old value; null for secrets, which show only as changed.</param>
-public sealed record ConfigChange(string Key, string Kind, string? Before, string? After);
+/// <param name="Counted">False for a key that names the environment (ROUTER_ENV, ORLEANS_CLUSTER_ID): shown, not counted.</param>
+public sealed record ConfigChange(string Key, string Kind, string? Before, string? After, bool Counted = true);
 
-/// <param name="Keys">The keys of both manifests together, which the share is a share of.</param>
+/// <param name="Keys">The counted keys of both manifests together, which the share is a share of.</param>
 public sealed record ConfigDiff(IReadOnlyList<ConfigChange> Changes, int Keys)
 {
-    /// <summary>The share of keys added, removed or changed, from 0 to 1.</summary>
-    public double Share => Keys == 0 ? 0 : (double)Changes.Count / Keys;
+    public int Counted => Changes.Count(c => c.Counted);
+
+    /// <summary>The share of counted keys added, removed or changed, from 0 to 1.</summary>
+    public double Share => Keys == 0 ? 0 : (double)Counted / Keys;
 }

@@ -171,13 +171,14 @@ public sealed class ConfigGuardTests : IDisposable
     }
 
     [Fact]
-    public void A_diff_lists_added_removed_and_changed_keys_and_shows_secrets_only_as_changed()
+    public void A_diff_lists_added_removed_and_changed_keys_shows_secrets_only_as_changed_and_does_not_count_the_environments_name()
     {
         var before = RouterSettingsReader.Read([], Staging().ToDictionary(p => p.Key, p => p.Value!), Today).Manifest;
         var after = Staging();
         after["QUEUE_MAX_DEPTH_PER_CHAT"] = "50";
         after["A2A_TOKEN_P"] = "agent-secret-p-0002";
         after["LOG_FORWARD"] = "tcp://logs.internal:1514";
+        after["ORLEANS_CLUSTER_ID"] = "router-production";
         after.Remove("Q_AGENT_KEY_ROTATED_AT");
 
         var diff = RouterSettingsReader.Read([], after.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!), Today).Manifest.DiffFrom(before);
@@ -186,6 +187,7 @@ public sealed class ConfigGuardTests : IDisposable
             [
                 new ConfigChange("A2A_TOKEN_P", "changed", null, null),
                 new ConfigChange("LOG_FORWARD", "added", null, "tcp://logs.internal:1514"),
+                new ConfigChange("ORLEANS_CLUSTER_ID", "changed", "orleans-router", "router-production", Counted: false),
                 new ConfigChange("QUEUE_MAX_DEPTH_PER_CHAT", "changed", "100", "50"),
                 new ConfigChange("Q_AGENT_KEY", "changed", null, null),
             ],
