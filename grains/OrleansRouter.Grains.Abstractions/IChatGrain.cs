@@ -22,7 +22,10 @@ public interface IChatGrain : IGrainWithIntegerKey
     [Alias("adopt")]
     Task AdoptAsync(ChatHandover handover);
 
-    /// <summary>What the chat holds right now, for inspection.</summary>
+    /// <summary>
+    /// What the chat holds right now, for inspection: by <c>--inspect-queue</c>, and by the Orleans dashboard's grain
+    /// state view, which looks for a method of this name. The alias, not the name, identifies it across versions.
+    /// </summary>
     [Alias("snapshot"), ReadOnly, AlwaysInterleave]
-    Task<ChatSnapshot> GetSnapshotAsync();
+    Task<ChatSnapshot> GetState();
 }

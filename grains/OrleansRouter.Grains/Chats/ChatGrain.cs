@@ -198,7 +198,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
     }
 
-    Task<ChatSnapshot> IChatGrain.GetSnapshotAsync()
+    Task<ChatSnapshot> IChatGrain.GetState()
     {
         var head = State.Inbox.FirstOrDefault();
         return Task.FromResult(new ChatSnapshot(

@@ -82,7 +82,7 @@ public sealed class PersonaGrain : Grain, IPersonaGrain
         return Task.FromResult(RateDecision.Allow);
     }
 
-    Task<RateUsage> IPersonaGrain.GetUsageAsync()
+    Task<RateUsage> IPersonaGrain.GetState()
     {
         var name = this.GetPrimaryKeyString();
         if (_persona?.RateWindow is not { } limits || _window is null)

@@ -70,7 +70,7 @@ public static class QueueInspection
             await gate.WaitAsync();
             try
             {
-                var snapshot = await grains.GetGrain<IChatGrain>(activation.GrainId.GetIntegerKey()).GetSnapshotAsync();
+                var snapshot = await grains.GetGrain<IChatGrain>(activation.GrainId.GetIntegerKey()).GetState();
                 return new ActiveChat(activation.SiloAddress.ToString(), snapshot);
             }
             finally

@@ -49,6 +49,9 @@ public static class ConfigKeys
     public const string DeployOperatorId = "DEPLOY_OPERATOR_ID";
     public const string DeployApproverId = "DEPLOY_APPROVER_ID";
     public const string SecretVersionPrefix = "SECRET_VERSION_";
+    public const string DashboardEndpoint = "DASHBOARD_ENDPOINT";
+    public const string DashboardUsername = "DASHBOARD_USERNAME";
+    public const string DashboardPassword = "DASHBOARD_PASSWORD";
     public const string RotatedAtSuffix = "_ROTATED_AT";
     public const int AgentTokenRotationDays = 180;
 
@@ -94,6 +97,9 @@ public static class ConfigKeys
         new(LogFormat),
         new(ShutdownDrainSeconds),
         new(ChatIdHashSalt, Secret: true),
+        new(DashboardEndpoint),
+        new(DashboardUsername),
+        new(DashboardPassword, Secret: true),
         new(LogForward),
         new(LogDrainToken, Secret: true, RotationDays: 90),
         new("*" + RotatedAtSuffix),

@@ -29,6 +29,9 @@ public sealed record RouterSettings
 
     public required LoggingSettings Logging { get; init; }
 
+    /// <summary>The Orleans dashboard; null when <c>DASHBOARD_ENDPOINT=off</c>.</summary>
+    public required DashboardSettings? Dashboard { get; init; }
+
     public required DeploymentAudit Audit { get; init; }
 
     /// <summary>The SHA-256 of the configuration, secrets by version only: see <see cref="ConfigManifest"/>.</summary>
@@ -111,6 +114,15 @@ public sealed record ClusterSettings(
     TimeSpan ChatReminderPeriod);
 
 /// <param name="Forward">Where the log lines go besides stdout, if anywhere.</param>
+/// <param name="Credentials">Basic authentication for every dashboard request; required off loopback.</param>
+/// <param name="ShowsTrace">Whether the dashboard streams the live log (never in production).</param>
+public sealed record DashboardSettings(HttpEndpoint Endpoint, DashboardCredentials? Credentials, bool ShowsTrace);
+
+public sealed record DashboardCredentials(string Username, string Password)
+{
+    public override string ToString() => $"{Username}:********";
+}
+
 public sealed record LoggingSettings(LogEventLevel Level, LogFormat Format, LogForward? Forward = null);
 
 /// <param name="Token">LOG_DRAIN_TOKEN: sent ahead of every line, so the drain knows who writes.</param>

@@ -91,6 +91,7 @@ public sealed partial class RouterSettingsReader
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
         var cluster = ReadCluster();
         var logging = ReadLogging();
+        var (dashboard, dashboardFailed) = ReadDashboard(http);
         var salt = ReadSalt();
         var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
@@ -98,7 +99,7 @@ public sealed partial class RouterSettingsReader
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || cluster is null || logging is null || salt is null || drain is null || probe is null)
+            || timeout is null || cluster is null || logging is null || dashboardFailed || salt is null || drain is null || probe is null)
         {
             return null;
         }
@@ -114,6 +115,7 @@ public sealed partial class RouterSettingsReader
             Cluster = cluster,
             Http = http,
             Logging = logging,
+            Dashboard = dashboard,
             Audit = ReadAudit(),
             ChatIdHashSalt = salt,
             ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
@@ -124,6 +126,7 @@ public sealed partial class RouterSettingsReader
                 salt,
                 .. telegram.WebhookSecret is { } webhookSecret ? [webhookSecret] : Array.Empty<string>(),
                 .. logging.Forward?.Token is { } drainToken ? [drainToken] : Array.Empty<string>(),
+                .. dashboard?.Credentials?.Password is { } dashboardPassword ? [dashboardPassword] : Array.Empty<string>(),
                 .. RedisPassword(cluster.RedisConnectionString) is { } password ? [password] : Array.Empty<string>(),
                 .. personas.All.Select(p => p.Auth.Credential).OfType<string>(),
             ],
@@ -426,6 +429,51 @@ public sealed partial class RouterSettingsReader
 
         Report(ConfigKeys.LogForward, $"'{value}' is not tcp://host:port or udp://host:port", "e.g. tcp://logs.internal:1514");
         return (null, true);
+    }
+
+    /// <summary>
+    /// The Orleans dashboard, on its own port: loopback by default; off loopback only with a username and a password,
+    /// which are then asked of every request. Its live log stream is shown in local only.
+    /// </summary>
+    private (DashboardSettings? Dashboard, bool Failed) ReadDashboard(HttpEndpoint? http)
+    {
+        if (string.Equals(_layers[ConfigKeys.DashboardEndpoint], "off", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, false);
+        }
+
+        var endpoint = Endpoint(ConfigKeys.DashboardEndpoint);
+        var username = _layers[ConfigKeys.DashboardUsername];
+        var password = _layers[ConfigKeys.DashboardPassword];
+        var failed = endpoint is null;
+        if ((username is null) != (password is null))
+        {
+            var missing = username is null ? ConfigKeys.DashboardUsername : ConfigKeys.DashboardPassword;
+            Report(missing, "is not set, but its partner is", "set both DASHBOARD_USERNAME and DASHBOARD_PASSWORD, or neither");
+            failed = true;
+        }
+        else if (password is { Length: < 12 })
+        {
+            Report(ConfigKeys.DashboardPassword, "is shorter than 12 characters", "use a long random password, e.g. openssl rand -base64 24");
+            failed = true;
+        }
+
+        if (endpoint is { IsLoopback: false } && username is null && password is null)
+        {
+            Report(ConfigKeys.DashboardEndpoint, $"is {endpoint}, off loopback, without DASHBOARD_USERNAME and DASHBOARD_PASSWORD",
+                "set both to require them of every request, or bind it to 127.0.0.1 (or set it to off)");
+            failed = true;
+        }
+
+        if (endpoint is not null && endpoint.Port == http?.Port)
+        {
+            Report(ConfigKeys.DashboardEndpoint, $"uses port {endpoint.Port}, as HTTP_ENDPOINT does", "give the dashboard a port of its own, e.g. 127.0.0.1:8081");
+            failed = true;
+        }
+
+        return failed
+            ? (null, true)
+            : (new DashboardSettings(endpoint!, username is null ? null : new DashboardCredentials(username, password!), _layers.Environment == RouterEnvironment.Local), false);
     }
 
     private string? ReadSalt()

@@ -126,7 +126,7 @@ public sealed class HealthMonitor(
     {
         var usage = await Task.WhenAll(personas.All
             .Where(p => p.RateWindow is not null)
-            .Select(p => grains.GetGrain<IPersonaGrain>(p.Name).GetUsageAsync()));
+            .Select(p => grains.GetGrain<IPersonaGrain>(p.Name).GetState()));
         health.ReportRateWindows(usage);
     }
 }

@@ -10,6 +10,7 @@ using OrleansRouter.Grains;
 using OrleansRouter.Grains.Chats;
 using OrleansRouter.Host.Cli;
 using OrleansRouter.Host.Configuration;
+using OrleansRouter.Host.Dashboard;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Ingress;
 using OrleansRouter.Host.Telemetry;
@@ -60,7 +61,14 @@ public static class RouterHosting
             services.AddEchoAgent();
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(settings.Http.Address, settings.Http.Port));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(settings.Http.Address, settings.Http.Port);
+            if (settings.Dashboard is { } dashboard)
+            {
+                kestrel.Listen(dashboard.Endpoint.Address, dashboard.Endpoint.Port);
+            }
+        });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownDrain + TimeSpan.FromSeconds(5));
         return builder;
     }
@@ -71,10 +79,16 @@ public static class RouterHosting
     /// </summary>
     public static WebApplicationBuilder UseRouterSilo(this WebApplicationBuilder builder, RouterSettings settings)
     {
-        builder.UseOrleans(silo => silo
-            .UseRouterClustering(settings.Cluster)
-            .AddRouterStorage(settings.Cluster)
-            .UseRouterVersioning());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseRouterClustering(settings.Cluster)
+                .AddRouterStorage(settings.Cluster)
+                .UseRouterVersioning();
+            if (settings.Dashboard is { } dashboard)
+            {
+                silo.AddRouterDashboard(dashboard);
+            }
+        });
 
         // Registered after the silo, so they start once it runs and stop before it does.
         var services = builder.Services;
@@ -97,6 +111,11 @@ public static class RouterHosting
 
     public static WebApplication MapRouterEndpoints(this WebApplication app, RouterSettings settings)
     {
+        if (settings.Dashboard is { } dashboard)
+        {
+            app.MapRouterDashboard(dashboard);
+        }
+
         app.MapHealthEndpoints();
         if (settings.Telegram.Mode == TransportMode.Stub)
         {

@@ -32,6 +32,7 @@ public sealed class ConfigGuardTests : IDisposable
         ["REDIS_CONNECTION_STRING"] = "redis.internal:6379,password=redis-secret-77",
         ["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret-4242",
         ["LOG_DRAIN_TOKEN"] = "drain-secret-5151",
+        ["DASHBOARD_PASSWORD"] = "dashboard-secret-6161",
     };
 
     private readonly string _directory = Directory.CreateTempSubdirectory("router-guard-").FullName;
@@ -109,6 +110,12 @@ public sealed class ConfigGuardTests : IDisposable
         { "log forwarding with a stale drain token", ["LOG_FORWARD=udp://logs.internal:1514", "LOG_DRAIN_TOKEN=drain-secret-5151", "LOG_DRAIN_TOKEN_ROTATED_AT=2026-06-01"], ["error LOG_DRAIN_TOKEN_ROTATED_AT"] },
         { "log forwarding over http", ["LOG_FORWARD=http://logs.internal:1514"], ["error LOG_FORWARD"] },
         { "log forwarding without a port", ["LOG_FORWARD=tcp://logs.internal"], ["error LOG_FORWARD"] },
+        { "dashboard off", ["DASHBOARD_ENDPOINT=off"], [] },
+        { "dashboard off loopback without credentials", ["DASHBOARD_ENDPOINT=:8081"], ["error DASHBOARD_ENDPOINT"] },
+        { "dashboard off loopback with credentials", ["DASHBOARD_ENDPOINT=:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"], [] },
+        { "dashboard with a username alone", ["DASHBOARD_USERNAME=ops"], ["error DASHBOARD_PASSWORD"] },
+        { "dashboard with a short password", ["DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=short"], ["error DASHBOARD_PASSWORD"] },
+        { "dashboard on the HTTP port", ["HTTP_ENDPOINT=127.0.0.1:9000", "DASHBOARD_ENDPOINT=127.0.0.1:9000"], ["error DASHBOARD_ENDPOINT"] },
     };
 
     [Theory]

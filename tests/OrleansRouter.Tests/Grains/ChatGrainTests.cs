@@ -213,7 +213,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
 
         Assert.Contains("could not answer", _cluster.Sender.SentTo(chat)[0]);
         Assert.Single(_cluster.Agent.RequestsWith("doomed"));
-        Assert.Equal(1, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+        Assert.Equal(1, (await Chat(chat).GetState()).DeadLetters);
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
 
         Assert.Equal(_cluster.Queue.RetryMaxAttempts, _cluster.Agent.RequestsWith($"never {chat}").Count);
         Assert.Contains("could not answer", _cluster.Sender.SentTo(chat)[0]);
-        Assert.Equal(1, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+        Assert.Equal(1, (await Chat(chat).GetState()).DeadLetters);
     }
 
     [Fact]
@@ -267,7 +267,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
         await RepliesAsync(chat, 1);
 
         Assert.Equal(["reply: next"], _cluster.Sender.SentTo(chat));
-        Assert.Equal(1, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+        Assert.Equal(1, (await Chat(chat).GetState()).DeadLetters);
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
         await RepliesAsync(chat, 2);
 
         Assert.Equal("welcome back", _cluster.Sender.SentTo(chat)[1]);
-        Assert.Equal(0, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+        Assert.Equal(0, (await Chat(chat).GetState()).DeadLetters);
     }
 
     [Fact]
@@ -329,6 +329,6 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
         Assert.Equal(_cluster.Queue.RetryMaxAttempts, _cluster.Agent.RequestsWith(text).Count);
         Assert.Contains("could not answer", _cluster.Sender.SentTo(chat)[0]);
         Assert.Equal("reply: next", _cluster.Sender.SentTo(chat)[1]);
-        Assert.Equal(1, (await Chat(chat).GetSnapshotAsync()).DeadLetters);
+        Assert.Equal(1, (await Chat(chat).GetState()).DeadLetters);
     }
 }

@@ -44,7 +44,7 @@ public sealed class ChatLimitsTests(LimitedCluster cluster) : IClassFixture<Limi
         var sent = cluster.Sender.SentTo(chat);
         Assert.Equal(["reply: m1", "reply: m2"], sent.Take(2));
         Assert.Contains("were not passed on", sent[2]);
-        Assert.Equal(2, (await grain.GetSnapshotAsync()).Overflowed);
+        Assert.Equal(2, (await grain.GetState()).Overflowed);
         Assert.Equal(3, sent.Count);
     }
 
@@ -56,7 +56,7 @@ public sealed class ChatLimitsTests(LimitedCluster cluster) : IClassFixture<Limi
 
         await grain.AcceptAsync(Message(chat, "let me in"));
         await grain.AcceptAsync(Message(chat, "please"));
-        await Eventually.HoldsAsync(async () => (await grain.GetSnapshotAsync()).InboxDepth == 0, "both messages handled");
+        await Eventually.HoldsAsync(async () => (await grain.GetState()).InboxDepth == 0, "both messages handled");
 
         Assert.Equal(["Sorry, this bot is not available in this chat."], cluster.Sender.SentTo(chat));
         Assert.DoesNotContain(cluster.Agent.Requests, r => r.Text is "let me in" or "please");

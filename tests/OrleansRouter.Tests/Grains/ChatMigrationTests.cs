@@ -28,7 +28,7 @@ public sealed class ChatMigrationTests : IClassFixture<ChatCluster>
         await _cluster.Grains.GetGrain<IChatGrain>(group).AcceptAsync(Message(group, $"hello {group}"));
         await Eventually.HoldsAsync(() => _cluster.Sender.SentTo(group).Count == 1, "the group's reply");
         await _cluster.Grains.GetGrain<IChatGrain>(group).AcceptAsync(Message(group, "x") with { Text = null, MigrateToChatId = supergroup });
-        await Eventually.HoldsAsync(async () => (await _cluster.Grains.GetGrain<IChatGrain>(group).GetSnapshotAsync()).InboxDepth == 0, "the migration handled");
+        await Eventually.HoldsAsync(async () => (await _cluster.Grains.GetGrain<IChatGrain>(group).GetState()).InboxDepth == 0, "the migration handled");
         await _cluster.Grains.GetGrain<IChatGrain>(supergroup).AcceptAsync(Message(supergroup, $"again {group}"));
         await Eventually.HoldsAsync(() => _cluster.Sender.SentTo(supergroup).Count == 1, "the supergroup's reply");
 

@@ -56,7 +56,7 @@ public sealed class DurableChatTests(RedisCluster cluster) : IClassFixture<Redis
         agentUp = false;
         await grain.AcceptAsync(Message(chat, "during"));
         await grain.AcceptAsync(Message(chat, "queued"));
-        await Eventually.HoldsAsync(async () => (await grain.GetSnapshotAsync()).NextRetryAt is not null, "a retry waiting");
+        await Eventually.HoldsAsync(async () => (await grain.GetState()).NextRetryAt is not null, "a retry waiting");
 
         await cluster.Cluster.RestartSiloAsync(cluster.Cluster.Silos[0]);
         agentUp = true;
@@ -67,6 +67,6 @@ public sealed class DurableChatTests(RedisCluster cluster) : IClassFixture<Redis
         var during = cluster.Agent.RequestsWith("during");
         Assert.Equal("ctx-echo", during[^1].ContextId);
         Assert.Single(during.Select(r => r.MessageId).Distinct());
-        Assert.Equal(0, (await grain.GetSnapshotAsync()).InboxDepth);
+        Assert.Equal(0, (await grain.GetState()).InboxDepth);
     }
 }

@@ -73,7 +73,7 @@ public sealed class PersonaRateTests(RateCluster cluster) : IClassFixture<RateCl
         var expected = new DateTimeOffset(start.UtcTicks / step * step, TimeSpan.Zero) + TimeSpan.FromHours(12);
         Assert.Equal(expected, second.RetryAt);
 
-        var usage = await persona.GetUsageAsync();
+        var usage = await persona.GetState();
         Assert.Equal(2, usage.UsedTotal);
         Assert.Equal(2, usage.ChatsCounted);
     }
