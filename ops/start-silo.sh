@@ -2,7 +2,7 @@
 # Starts one OrleansRouter silo for an environment: the config guard first, then the silo, supervised.
 #
 #   ./ops/start-silo.sh <local|staging|production> [--env-file FILE] [--log-level LEVEL] [--log-format json|text]
-#                       [--log-forward tcp://HOST:PORT|udp://HOST:PORT] [--digest DIGEST]
+#                       [--otel] [--log-forward tcp://HOST:PORT|udp://HOST:PORT] [--digest DIGEST]
 #
 # Configuration comes from the process environment, then FILE, then deploy/configs/<env>.env, then the router's
 # built-in defaults (`local` needs nothing else). The router is published once with a locked restore into
@@ -23,7 +23,7 @@ case "$environment" in
   *) die "unknown environment '$environment'" ;;
 esac
 
-env_file="" digest=""
+env_file="" digest="" otel=()
 while (($#)); do
   option="$1" value=""
   case "$option" in
@@ -31,6 +31,7 @@ while (($#)); do
     --env-file | --log-level | --log-format | --log-forward | --digest)
       (($# >= 2)) || die "$option needs a value"
       value="$2"; shift 2 ;;
+    --otel) otel=(--otel); shift; continue ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option '$option'" ;;
   esac
@@ -61,7 +62,7 @@ router=(dotnet "$root/.build/router/orleans-router.dll")
 
 # The config guard: every problem is printed, and a silo with a bad configuration does not start.
 guard_status=0
-guard="$("${router[@]}" --check-config "${env_files[@]}")" || guard_status=$?
+guard="$("${router[@]}" --check-config "${env_files[@]}" "${otel[@]}")" || guard_status=$?
 echo "$guard"
 if ((guard_status != 0)); then
   echo "start-silo: the config guard refused the configuration; not starting" >&2
@@ -70,7 +71,7 @@ fi
 drain="$(sed -n 's/.*"shutdown_drain_seconds":\([0-9]*\).*/\1/p' <<<"$guard" | tail -n 1)"
 drain="${drain:-30}"
 
-"${router[@]}" "${env_files[@]}" "${digest_args[@]}" &
+"${router[@]}" "${env_files[@]}" "${digest_args[@]}" "${otel[@]}" &
 silo=$!
 
 stop() {

@@ -23,6 +23,7 @@ static async Task<int> RunSiloAsync(CommandLine command)
 
     var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
     builder.AddRouterLogging(settings);
+    builder.AddRouterTelemetry(settings);
     builder.AddRouterServices(settings);
     builder.UseRouterSilo(settings);
 

@@ -38,9 +38,11 @@ public sealed class StartSiloScriptTests : IDisposable
     [Fact]
     public async Task A_good_configuration_comes_up_healthy_and_SIGINT_drains_it_to_exit_code_0()
     {
-        var file = EnvFile($"SHUTDOWN_DRAIN_SECONDS={DrainSeconds}\nLOG_LEVEL=Information\n");
+        // --otel towards a collector that is not there: exporting must never hold the silo up.
+        var file = EnvFile($"SHUTDOWN_DRAIN_SECONDS={DrainSeconds}\nLOG_LEVEL=Information\nOTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:{FreePort.Next()}\n");
 
-        await using var script = RouterProcess.StartSiloScript("local", new Dictionary<string, string>(), "--env-file", file, "--log-format", "json", "--digest", "sha256:e2e-digest");
+        await using var script = RouterProcess.StartSiloScript(
+            "local", new Dictionary<string, string>(), "--env-file", file, "--log-format", "json", "--otel", "--digest", "sha256:e2e-digest");
         await script.WaitForHealthyAsync(TimeSpan.FromMinutes(6));
 
         var audit = Assert.Single(script.EventsNamed("deploy.audit"));

@@ -3,10 +3,16 @@ using System.Net.Sockets;
 
 namespace OrleansRouter.Testing;
 
-/// <summary>Ports for processes that must be told theirs before they start.</summary>
+/// <summary>
+/// Ports for processes that must be told theirs before they start. They come from below the kernel's ephemeral
+/// range, which outgoing connections and port-0 listeners draw from: a port handed out here and free when checked
+/// must not be taken by someone's outgoing connection before its process binds it.
+/// </summary>
 public static class FreePort
 {
-    private static int _next = 20000 + (Environment.ProcessId % 200) * 100;
+    private const int Lowest = 10_000;
+    private static readonly int Highest = EphemeralStart() - 1;
+    private static int _next = Lowest + (Environment.ProcessId % 50) * ((Highest - Lowest) / 50);
 
     /// <summary>A loopback port nobody listens on now, from a range no other caller in this process is given.</summary>
     public static int Next()
@@ -14,9 +20,9 @@ public static class FreePort
         while (true)
         {
             var candidate = Interlocked.Increment(ref _next);
-            if (candidate > 60000)
+            if (candidate > Highest)
             {
-                Interlocked.Exchange(ref _next, 20000);
+                Interlocked.Exchange(ref _next, Lowest);
                 continue;
             }
 
@@ -31,5 +37,12 @@ public static class FreePort
                 // Taken: try the next one.
             }
         }
+    }
+
+    private static int EphemeralStart()
+    {
+        const string Range = "/proc/sys/net/ipv4/ip_local_port_range";
+        var first = File.Exists(Range) ? File.ReadAllText(Range).Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() : null;
+        return int.TryParse(first, out var start) && start > Lowest + 1_000 ? start : 32_768;
     }
 }

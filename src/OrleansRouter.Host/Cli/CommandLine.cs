@@ -7,9 +7,9 @@ public sealed record CommandLine
 {
     public const string Usage = """
         Usage:
-          orleans-router [--env-file FILE]... [--digest DIGEST]
+          orleans-router [--env-file FILE]... [--digest DIGEST] [--otel]
               run a silo
-          orleans-router --check-config [--env-file FILE]...
+          orleans-router --check-config [--env-file FILE]... [--otel]
               check the configuration, print every problem and the config manifest hash; exit 2 when invalid
           orleans-router --diff-config --env-file A --against B [--max-diff PERCENT] [--json]
               what changes from configuration B to A; exit 3 when more than PERCENT of the keys change
@@ -20,6 +20,8 @@ public sealed record CommandLine
 
           --env-file FILE   configuration as KEY=value lines; repeatable, a later file wins; the environment wins over all
           --digest DIGEST   the image digest to record in the deploy.audit event (else IMAGE_DIGEST)
+          --otel            export traces and metrics over OTLP, to OTEL_EXPORTER_OTLP_ENDPOINT or else to
+                            http://127.0.0.1:4318 (setting OTEL_EXPORTER_OTLP_ENDPOINT does the same without it)
           -h, --help        this help
 
         Every setting is an environment variable; .env.example lists them all.
@@ -35,6 +37,8 @@ public sealed record CommandLine
     public double? MaxDiff { get; init; }
 
     public string? Digest { get; init; }
+
+    public bool Otel { get; init; }
 
     public bool Json { get; init; }
 
@@ -82,6 +86,7 @@ public sealed record CommandLine
                     "--digest" => command with { Digest = Value() },
                     "--top" => command with { Top = Positive(Value()) },
                     "--json" => command with { Json = true },
+                    "--otel" => command with { Otel = true },
                     "--show-chat-ids" => command with { ShowChatIds = true },
                     _ => throw new FormatException($"unknown argument '{args[i]}'"),
                 };
@@ -104,6 +109,8 @@ public sealed record CommandLine
         { Mode: not RouterMode.DiffConfig, Against: not null } or { Mode: not RouterMode.DiffConfig, MaxDiff: not null } =>
             command with { Mode = RouterMode.Invalid, Error = "--against and --max-diff go with --diff-config" },
         { Mode: not RouterMode.Run, Digest: not null } => command with { Mode = RouterMode.Invalid, Error = "--digest goes with running a silo" },
+        { Mode: not (RouterMode.Run or RouterMode.CheckConfig), Otel: true } =>
+            command with { Mode = RouterMode.Invalid, Error = "--otel goes with running a silo or --check-config" },
         _ => command,
     };
 

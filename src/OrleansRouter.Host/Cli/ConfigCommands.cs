@@ -15,7 +15,7 @@ public static class ConfigCommands
     /// </summary>
     public static int CheckConfig(CommandLine command, DateTimeOffset now)
     {
-        var reading = Read(command.EnvFiles, command.Digest, now);
+        var reading = Read(command.EnvFiles, now, otel: command.Otel);
         var logger = RouterLogging.CreateBootstrapLogger(reading.Manifest.Hash);
         ConfigGuardLog.Write(logger, reading.Problems);
         ConfigGuardLog.WriteSummary(logger, reading);
@@ -31,8 +31,8 @@ public static class ConfigCommands
     /// </summary>
     public static int DiffConfig(CommandLine command, DateTimeOffset now)
     {
-        var after = Read(command.EnvFiles, null, now).Manifest;
-        var before = Read([command.Against!], null, now).Manifest;
+        var after = Read(command.EnvFiles, now).Manifest;
+        var before = Read([command.Against!], now).Manifest;
         var diff = after.DiffFrom(before);
         var tooDifferent = command.MaxDiff is { } max && diff.Share > max;
         if (command.Json)
@@ -85,8 +85,11 @@ public static class ConfigCommands
         return tooDifferent ? ExitCodes.TooDifferent : ExitCodes.Ok;
     }
 
-    /// <summary>Reads the configuration as a silo started with these files and this digest would.</summary>
-    public static ConfigReading Read(IReadOnlyList<string> envFiles, string? digest, DateTimeOffset now)
+    /// <summary>The collector <c>--otel</c> exports to when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is not set: OTLP/HTTP on this machine.</summary>
+    public const string DefaultOtlpEndpoint = "http://127.0.0.1:4318";
+
+    /// <summary>Reads the configuration as a silo started with these files and these flags would.</summary>
+    public static ConfigReading Read(IReadOnlyList<string> envFiles, DateTimeOffset now, string? digest = null, bool otel = false)
     {
         var environment = new Dictionary<string, string>(RouterSettingsReader.ProcessEnvironment());
         if (digest is not null)
@@ -94,7 +97,8 @@ public static class ConfigCommands
             environment[ConfigKeys.ImageDigest] = digest;
         }
 
-        return RouterSettingsReader.Read(envFiles, environment, now);
+        var flags = otel ? new Dictionary<string, string> { [ConfigKeys.OtlpEndpoint] = DefaultOtlpEndpoint } : null;
+        return RouterSettingsReader.Read(envFiles, environment, now, flags);
     }
 
     private static string Plural(int count) => count == 1 ? "" : "s";

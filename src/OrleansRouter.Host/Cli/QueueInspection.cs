@@ -29,7 +29,7 @@ public static class QueueInspection
     /// <param name="now">Today, for the configuration's rotation checks; the report is timed when the cluster answers.</param>
     public static async Task<int> RunAsync(CommandLine command, DateTimeOffset now)
     {
-        var reading = ConfigCommands.Read(command.EnvFiles, null, now);
+        var reading = ConfigCommands.Read(command.EnvFiles, now);
         if (reading.Settings is not { } settings)
         {
             Console.Error.WriteLine("orleans-router: the configuration is invalid; run --check-config with the same env files");

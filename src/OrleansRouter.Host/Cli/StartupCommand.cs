@@ -8,7 +8,7 @@ public static class StartupCommand
 {
     public static RouterSettings? ReadSettings(CommandLine command, DateTimeOffset now)
     {
-        var reading = ConfigCommands.Read(command.EnvFiles, command.Digest, now);
+        var reading = ConfigCommands.Read(command.EnvFiles, now, command.Digest, command.Otel);
         ConfigGuardLog.Write(RouterLogging.CreateBootstrapLogger(reading.Manifest.Hash), reading.Problems);
         if (reading.Settings is null)
         {

@@ -50,6 +50,8 @@ public static class ConfigKeys
     public const string DeployApproverId = "DEPLOY_APPROVER_ID";
     public const string SecretVersionPrefix = "SECRET_VERSION_";
     public const string DashboardEndpoint = "DASHBOARD_ENDPOINT";
+    public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string DashboardUsername = "DASHBOARD_USERNAME";
     public const string DashboardPassword = "DASHBOARD_PASSWORD";
     public const string RotatedAtSuffix = "_ROTATED_AT";
@@ -100,6 +102,8 @@ public static class ConfigKeys
         new(DashboardEndpoint),
         new(DashboardUsername),
         new(DashboardPassword, Secret: true),
+        new(OtlpEndpoint),
+        new(OtlpProtocol),
         new(LogForward),
         new(LogDrainToken, Secret: true, RotationDays: 90),
         new("*" + RotatedAtSuffix),

@@ -40,6 +40,7 @@ public static class EnvironmentDefaults
         [ConfigKeys.HttpEndpoint] = "127.0.0.1:8080",
         [ConfigKeys.HealthProbeSeconds] = "15",
         [ConfigKeys.DashboardEndpoint] = "127.0.0.1:8081",
+        [ConfigKeys.OtlpProtocol] = "http/protobuf",
         [ConfigKeys.LogLevel] = "Information",
         [ConfigKeys.LogFormat] = "json",
         [ConfigKeys.ShutdownDrainSeconds] = "30",

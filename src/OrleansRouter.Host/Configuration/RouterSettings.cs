@@ -29,6 +29,9 @@ public sealed record RouterSettings
 
     public required LoggingSettings Logging { get; init; }
 
+    /// <summary>Where traces and metrics go over OTLP; null when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is not set.</summary>
+    public required OtlpSettings? Otlp { get; init; }
+
     /// <summary>The Orleans dashboard; null when <c>DASHBOARD_ENDPOINT=off</c>.</summary>
     public required DashboardSettings? Dashboard { get; init; }
 
@@ -114,6 +117,15 @@ public sealed record ClusterSettings(
     TimeSpan ChatReminderPeriod);
 
 /// <param name="Forward">Where the log lines go besides stdout, if anywhere.</param>
+/// <param name="Endpoint">The collector's base URL; each signal goes to its path under it (<c>/v1/traces</c>) over http/protobuf.</param>
+public sealed record OtlpSettings(Uri Endpoint, OtlpProtocol Protocol);
+
+public enum OtlpProtocol
+{
+    HttpProtobuf,
+    Grpc,
+}
+
 /// <param name="Credentials">Basic authentication for every dashboard request; required off loopback.</param>
 /// <param name="ShowsTrace">Whether the dashboard streams the live log (never in production).</param>
 public sealed record DashboardSettings(HttpEndpoint Endpoint, DashboardCredentials? Credentials, bool ShowsTrace);

@@ -33,7 +33,9 @@ public sealed partial class RouterSettingsReader
 
     /// <param name="envFiles">Env files in order: a later file wins over an earlier one.</param>
     /// <param name="now">Today, for the secret rotation policy.</param>
-    public static ConfigReading Read(IReadOnlyList<string> envFiles, IReadOnlyDictionary<string, string> process, DateTimeOffset now)
+    /// <param name="flags">Values the command line implies where the configuration is silent.</param>
+    public static ConfigReading Read(
+        IReadOnlyList<string> envFiles, IReadOnlyDictionary<string, string> process, DateTimeOffset now, IReadOnlyDictionary<string, string>? flags = null)
     {
         var problems = new List<ConfigProblem>();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -47,7 +49,7 @@ public sealed partial class RouterSettingsReader
             }
         }
 
-        var layers = new ConfigLayers(process, files, directories);
+        var layers = new ConfigLayers(process, files, directories, flags);
         var reader = new RouterSettingsReader(layers, problems, now);
         var settings = reader.Read();
         var manifest = ConfigManifest.From(layers, reader._personaMapText, reader._agentTokenKeys);
@@ -92,6 +94,7 @@ public sealed partial class RouterSettingsReader
         var cluster = ReadCluster();
         var logging = ReadLogging();
         var (dashboard, dashboardFailed) = ReadDashboard(http);
+        var (otlp, otlpFailed) = ReadOtlp();
         var salt = ReadSalt();
         var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
@@ -99,7 +102,7 @@ public sealed partial class RouterSettingsReader
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || cluster is null || logging is null || dashboardFailed || salt is null || drain is null || probe is null)
+            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || salt is null || drain is null || probe is null)
         {
             return null;
         }
@@ -116,6 +119,7 @@ public sealed partial class RouterSettingsReader
             Http = http,
             Logging = logging,
             Dashboard = dashboard,
+            Otlp = otlp,
             Audit = ReadAudit(),
             ChatIdHashSalt = salt,
             ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
@@ -474,6 +478,19 @@ public sealed partial class RouterSettingsReader
         return failed
             ? (null, true)
             : (new DashboardSettings(endpoint!, username is null ? null : new DashboardCredentials(username, password!), _layers.Environment == RouterEnvironment.Local), false);
+    }
+
+    /// <summary>OTLP export of traces and metrics, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (<c>--otel</c> sets a default).</summary>
+    private (OtlpSettings? Otlp, bool Failed) ReadOtlp()
+    {
+        if (_layers[ConfigKeys.OtlpEndpoint] is null)
+        {
+            return (null, false);
+        }
+
+        var endpoint = HttpUrl(ConfigKeys.OtlpEndpoint);
+        var protocol = Choice(ConfigKeys.OtlpProtocol, new Dictionary<string, OtlpProtocol> { ["http/protobuf"] = OtlpProtocol.HttpProtobuf, ["grpc"] = OtlpProtocol.Grpc });
+        return endpoint is null || protocol is null ? (null, true) : (new OtlpSettings(endpoint, protocol.Value), false);
     }
 
     private string? ReadSalt()

@@ -88,6 +88,11 @@ public static class RouterHosting
             {
                 silo.AddRouterDashboard(dashboard);
             }
+
+            if (settings.Otlp is not null)
+            {
+                silo.AddActivityPropagation();
+            }
         });
 
         // Registered after the silo, so they start once it runs and stop before it does.

@@ -111,6 +111,8 @@ public sealed class ConfigGuardTests : IDisposable
         { "log forwarding over http", ["LOG_FORWARD=http://logs.internal:1514"], ["error LOG_FORWARD"] },
         { "log forwarding without a port", ["LOG_FORWARD=tcp://logs.internal"], ["error LOG_FORWARD"] },
         { "dashboard off", ["DASHBOARD_ENDPOINT=off"], [] },
+        { "OTLP export", ["OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.internal:4318"], [] },
+        { "OTLP export to something that is not a URL", ["OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL=thrift"], ["error OTEL_EXPORTER_OTLP_ENDPOINT", "error OTEL_EXPORTER_OTLP_PROTOCOL"] },
         { "dashboard off loopback without credentials", ["DASHBOARD_ENDPOINT=:8081"], ["error DASHBOARD_ENDPOINT"] },
         { "dashboard off loopback with credentials", ["DASHBOARD_ENDPOINT=:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"], [] },
         { "dashboard with a username alone", ["DASHBOARD_USERNAME=ops"], ["error DASHBOARD_PASSWORD"] },
