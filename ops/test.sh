@@ -24,6 +24,8 @@ command -v dotnet >/dev/null || abort "the .NET SDK is not installed (see global
 dotnet --version
 need redis-server redis-server || abort "could not install redis-server; install it and run again"   # tests start their own
 redis-server --version
+need promtool prometheus || abort "could not install prometheus (for promtool); install it and run again"   # alert rule tests, scrape lint
+promtool --version 2>&1 | head -n 1
 
 step "Restore (locked)"
 dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"

@@ -2,6 +2,7 @@ using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Grains.Chats;
 using OrleansRouter.Queues;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Grains;
 
@@ -17,4 +18,5 @@ public sealed record GrainServices(
     ChatIdHasher Hasher,
     QueueGauge Gauge,
     DrainSignal Drain,
-    TimeSpan ReminderPeriod);
+    TimeSpan ReminderPeriod,
+    RouterMetrics Metrics);

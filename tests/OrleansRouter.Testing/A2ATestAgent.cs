@@ -73,6 +73,9 @@ public sealed class A2ATestAgent : IAsyncDisposable
 
     public Func<AgentCall, AgentAnswer>? Answer { get; set; }
 
+    /// <summary>While set, the agent is "down": its card and its endpoint answer 503.</summary>
+    public bool Unavailable { get; set; }
+
     public IReadOnlyList<AgentCall> Calls
     {
         get { lock (_gate) { return _calls.ToArray(); } }
@@ -134,6 +137,11 @@ public sealed class A2ATestAgent : IAsyncDisposable
 
     private IResult ServeCard(string file, HttpRequest request)
     {
+        if (Unavailable)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         var served = Card switch
         {
             CardLocation.AgentCardJson => "agent-card.json",
@@ -176,6 +184,11 @@ public sealed class A2ATestAgent : IAsyncDisposable
 
     private async Task<IResult> HandleAsync(HttpContext context)
     {
+        if (Unavailable)
+        {
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+        }
+
         var body = await JsonNode.ParseAsync(context.Request.Body) as JsonObject ?? [];
         var call = new AgentCall(
             body["method"]?.GetValue<string>() ?? "",

@@ -18,7 +18,7 @@ public sealed partial class RouterProcess : IAsyncDisposable
 
     /// <summary>Keys the router reads; cleared from the inherited environment so a test sets exactly what it means.</summary>
     private static readonly string[] RouterPrefixes =
-        ["ROUTER_", "TELEGRAM_", "PERSONA_", "A2A_", "ALLOWED_", "QUEUE_", "RETRY_", "ORLEANS_", "SILO_", "GATEWAY_", "HTTP_ENDPOINT", "HEALTH_", "LOG_", "SHUTDOWN_", "BUILD_SHA", "CHAT_ID_", "IMAGE_DIGEST", "DEPLOY_", "SECRET_VERSION_", "DASHBOARD_", "OTEL_"];
+        ["ROUTER_", "TELEGRAM_", "PERSONA_", "A2A_", "ALLOWED_", "QUEUE_", "RETRY_", "ORLEANS_", "SILO_", "GATEWAY_", "HTTP_ENDPOINT", "HEALTH_", "LOG_", "SHUTDOWN_", "BUILD_SHA", "CHAT_ID_", "IMAGE_DIGEST", "DEPLOY_", "SECRET_VERSION_", "DASHBOARD_", "OTEL_", "METRICS_"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
@@ -84,6 +84,7 @@ public sealed partial class RouterProcess : IAsyncDisposable
         settings.TryAdd("SILO_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         settings.TryAdd("GATEWAY_PORT", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
         settings.TryAdd("DASHBOARD_ENDPOINT", $"127.0.0.1:{FreePort.Next()}");
+        settings.TryAdd("METRICS_ENDPOINT", $"127.0.0.1:{FreePort.Next()}");
 
         var start = new ProcessStartInfo(program)
         {

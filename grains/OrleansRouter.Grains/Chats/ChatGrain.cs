@@ -392,8 +392,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                     return;
                 }
 
-                // A stopping silo finishes replies already under way and leaves the rest stored for the others.
-                if (_services.Drain.IsDraining && head.Stage != InboxStage.Replying)
+                // A stopping silo finishes replies already under way and leaves the rest stored for the others. Once
+                // its drain is over, not even a reply goes: its send could land and its write not, and the silo that
+                // takes the chat over would send it again. (The flag is read after the pump counts as in flight, so
+                // the drain, waiting a second time after setting it, sees every pump that missed it.)
+                if (_services.Drain.IsFinished || (_services.Drain.IsDraining && head.Stage != InboxStage.Replying))
                 {
                     return;
                 }
@@ -485,6 +488,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         if (!decision.Allowed)
         {
             ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, decision.Scope, decision.RetryAt);
+            _services.Metrics.RateLimitHit(persona.Name);
             await ReplyAsync(item, ChatReplies.RateLimited(persona, decision.RetryAt ?? Now, Now));
             return;
         }
@@ -559,7 +563,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private async Task OnAgentFailedAsync(InboxItem item, Persona persona, AgentFailure failure)
     {
-        ChatLog.AgentFailed(_logger, _chatHash, persona.Tag, Classify(failure.Class), failure.Code, item.AgentAttempts, failure.Detail);
+        ChatLog.AgentFailed(_logger, _chatHash, persona.Tag, failure.Class.Label(), failure.Code, item.AgentAttempts, failure.Detail);
+        _services.Metrics.AgentFailed(failure.Class, persona.Name);
         if (failure.Class == FailureClass.Transient && item.AgentAttempts < _services.Options.RetryMaxAttempts)
         {
             await WaitForRetryAsync(item, RetryPolicy.Delay(_services.Options, item.AgentAttempts), failure.Code);
@@ -621,6 +626,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
 
         ChatLog.Delivered(_logger, item.Message.UpdateId, _chatHash, (Now - item.Message.ReceivedAt).TotalMilliseconds);
+        _services.Metrics.Delivered(Now - item.Message.ReceivedAt);
         await CompleteAsync(item);
     }
 
@@ -638,7 +644,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             item.SendAttempts++;
         }
 
-        ChatLog.SendFailed(_logger, _chatHash, Classify(failed.Class), failed.Code, item.SendAttempts, failed.Detail);
+        ChatLog.SendFailed(_logger, _chatHash, failed.Class.Label(), failed.Code, item.SendAttempts, failed.Detail);
         if (failed.Class == FailureClass.Transient && item.SendAttempts < _services.Options.RetryMaxAttempts)
         {
             await WaitForRetryAsync(item, failed.RetryAfter ?? RetryPolicy.Delay(_services.Options, item.SendAttempts), failed.Code);
@@ -716,6 +722,4 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             _reportedRetrying = retrying;
         }
     }
-
-    private static string Classify(FailureClass failureClass) => failureClass == FailureClass.Transient ? "transient" : "fatal";
 }

@@ -9,3 +9,9 @@ public enum FailureClass
     /// <summary>Retrying the same call cannot help: bad request, unauthorized, protocol violation.</summary>
     Fatal,
 }
+
+public static class FailureClassNames
+{
+    /// <summary>The name logs and metrics use: <c>transient</c> or <c>fatal</c>.</summary>
+    public static string Label(this FailureClass failure) => failure == FailureClass.Fatal ? "fatal" : "transient";
+}

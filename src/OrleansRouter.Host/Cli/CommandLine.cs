@@ -7,7 +7,7 @@ public sealed record CommandLine
 {
     public const string Usage = """
         Usage:
-          orleans-router [--env-file FILE]... [--digest DIGEST] [--otel]
+          orleans-router [--env-file FILE]... [--digest DIGEST] [--otel] [--emit-metrics stdout]
               run a silo
           orleans-router --check-config [--env-file FILE]... [--otel]
               check the configuration, print every problem and the config manifest hash; exit 2 when invalid
@@ -22,6 +22,9 @@ public sealed record CommandLine
           --digest DIGEST   the image digest to record in the deploy.audit event (else IMAGE_DIGEST)
           --otel            export traces and metrics over OTLP, to OTEL_EXPORTER_OTLP_ENDPOINT or else to
                             http://127.0.0.1:4318 (setting OTEL_EXPORTER_OTLP_ENDPOINT does the same without it)
+          --emit-metrics stdout
+                            print a snapshot of every metric as JSON lines on stdout every METRICS_EMIT_SECONDS
+                            (the same as METRICS_EMIT=stdout)
           -h, --help        this help
 
         Every setting is an environment variable; .env.example lists them all.
@@ -39,6 +42,9 @@ public sealed record CommandLine
     public string? Digest { get; init; }
 
     public bool Otel { get; init; }
+
+    /// <summary>Where <c>--emit-metrics</c> sends snapshots: only <c>stdout</c> is known.</summary>
+    public string? EmitMetrics { get; init; }
 
     public bool Json { get; init; }
 
@@ -87,6 +93,7 @@ public sealed record CommandLine
                     "--top" => command with { Top = Positive(Value()) },
                     "--json" => command with { Json = true },
                     "--otel" => command with { Otel = true },
+                    "--emit-metrics" => command with { EmitMetrics = Value() is "stdout" ? "stdout" : throw new FormatException("--emit-metrics takes stdout") },
                     "--show-chat-ids" => command with { ShowChatIds = true },
                     _ => throw new FormatException($"unknown argument '{args[i]}'"),
                 };
@@ -109,6 +116,8 @@ public sealed record CommandLine
         { Mode: not RouterMode.DiffConfig, Against: not null } or { Mode: not RouterMode.DiffConfig, MaxDiff: not null } =>
             command with { Mode = RouterMode.Invalid, Error = "--against and --max-diff go with --diff-config" },
         { Mode: not RouterMode.Run, Digest: not null } => command with { Mode = RouterMode.Invalid, Error = "--digest goes with running a silo" },
+        { Mode: not (RouterMode.Run or RouterMode.CheckConfig), EmitMetrics: not null } =>
+            command with { Mode = RouterMode.Invalid, Error = "--emit-metrics goes with running a silo or --check-config" },
         { Mode: not (RouterMode.Run or RouterMode.CheckConfig), Otel: true } =>
             command with { Mode = RouterMode.Invalid, Error = "--otel goes with running a silo or --check-config" },
         _ => command,

@@ -15,7 +15,7 @@ public static class ConfigCommands
     /// </summary>
     public static int CheckConfig(CommandLine command, DateTimeOffset now)
     {
-        var reading = Read(command.EnvFiles, now, otel: command.Otel);
+        var reading = Read(command.EnvFiles, now, otel: command.Otel, emitMetrics: command.EmitMetrics);
         var logger = RouterLogging.CreateBootstrapLogger(reading.Manifest.Hash);
         ConfigGuardLog.Write(logger, reading.Problems);
         ConfigGuardLog.WriteSummary(logger, reading);
@@ -89,7 +89,7 @@ public static class ConfigCommands
     public const string DefaultOtlpEndpoint = "http://127.0.0.1:4318";
 
     /// <summary>Reads the configuration as a silo started with these files and these flags would.</summary>
-    public static ConfigReading Read(IReadOnlyList<string> envFiles, DateTimeOffset now, string? digest = null, bool otel = false)
+    public static ConfigReading Read(IReadOnlyList<string> envFiles, DateTimeOffset now, string? digest = null, bool otel = false, string? emitMetrics = null)
     {
         var environment = new Dictionary<string, string>(RouterSettingsReader.ProcessEnvironment());
         if (digest is not null)
@@ -97,7 +97,17 @@ public static class ConfigCommands
             environment[ConfigKeys.ImageDigest] = digest;
         }
 
-        var flags = otel ? new Dictionary<string, string> { [ConfigKeys.OtlpEndpoint] = DefaultOtlpEndpoint } : null;
+        var flags = new Dictionary<string, string>();
+        if (otel)
+        {
+            flags[ConfigKeys.OtlpEndpoint] = DefaultOtlpEndpoint;
+        }
+
+        if (emitMetrics is not null)
+        {
+            flags[ConfigKeys.MetricsEmit] = emitMetrics;
+        }
+
         return RouterSettingsReader.Read(envFiles, environment, now, flags);
     }
 

@@ -8,7 +8,7 @@ public static class StartupCommand
 {
     public static RouterSettings? ReadSettings(CommandLine command, DateTimeOffset now)
     {
-        var reading = ConfigCommands.Read(command.EnvFiles, now, command.Digest, command.Otel);
+        var reading = ConfigCommands.Read(command.EnvFiles, now, command.Digest, command.Otel, command.EmitMetrics);
         ConfigGuardLog.Write(RouterLogging.CreateBootstrapLogger(reading.Manifest.Hash), reading.Problems);
         if (reading.Settings is null)
         {

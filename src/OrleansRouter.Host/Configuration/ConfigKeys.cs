@@ -38,6 +38,7 @@ public static class ConfigKeys
     public const string GatewayPort = "GATEWAY_PORT";
     public const string HttpEndpoint = "HTTP_ENDPOINT";
     public const string HealthProbeSeconds = "HEALTH_PROBE_SECONDS";
+    public const string HealthTickSeconds = "HEALTH_TICK_SECONDS";
     public const string LogLevel = "LOG_LEVEL";
     public const string LogFormat = "LOG_FORMAT";
     public const string ShutdownDrainSeconds = "SHUTDOWN_DRAIN_SECONDS";
@@ -50,6 +51,9 @@ public static class ConfigKeys
     public const string DeployApproverId = "DEPLOY_APPROVER_ID";
     public const string SecretVersionPrefix = "SECRET_VERSION_";
     public const string DashboardEndpoint = "DASHBOARD_ENDPOINT";
+    public const string MetricsEndpoint = "METRICS_ENDPOINT";
+    public const string MetricsEmit = "METRICS_EMIT";
+    public const string MetricsEmitSeconds = "METRICS_EMIT_SECONDS";
     public const string OtlpEndpoint = "OTEL_EXPORTER_OTLP_ENDPOINT";
     public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string DashboardUsername = "DASHBOARD_USERNAME";
@@ -95,10 +99,14 @@ public static class ConfigKeys
         new(GatewayPort),
         new(HttpEndpoint),
         new(HealthProbeSeconds),
+        new(HealthTickSeconds),
         new(LogLevel),
         new(LogFormat),
         new(ShutdownDrainSeconds),
         new(ChatIdHashSalt, Secret: true),
+        new(MetricsEndpoint),
+        new(MetricsEmit),
+        new(MetricsEmitSeconds),
         new(DashboardEndpoint),
         new(DashboardUsername),
         new(DashboardPassword, Secret: true),

@@ -39,7 +39,11 @@ public static class EnvironmentDefaults
         [ConfigKeys.GatewayPort] = "30000",
         [ConfigKeys.HttpEndpoint] = "127.0.0.1:8080",
         [ConfigKeys.HealthProbeSeconds] = "15",
+        [ConfigKeys.HealthTickSeconds] = "60",
         [ConfigKeys.DashboardEndpoint] = "127.0.0.1:8081",
+        [ConfigKeys.MetricsEndpoint] = ":9464",
+        [ConfigKeys.MetricsEmit] = "off",
+        [ConfigKeys.MetricsEmitSeconds] = "15",
         [ConfigKeys.OtlpProtocol] = "http/protobuf",
         [ConfigKeys.LogLevel] = "Information",
         [ConfigKeys.LogFormat] = "json",
@@ -53,6 +57,7 @@ public static class EnvironmentDefaults
         [ConfigKeys.OrleansClustering] = "localhost",
         [ConfigKeys.OrleansStorage] = "memory",
         [ConfigKeys.ChatIdHashSalt] = "local-only-salt",
+        [ConfigKeys.MetricsEndpoint] = "127.0.0.1:9464",
     };
 
     private static readonly Dictionary<string, string> Deployed = new()

@@ -29,6 +29,8 @@ public sealed record RouterSettings
 
     public required LoggingSettings Logging { get; init; }
 
+    public required MetricsSettings Metrics { get; init; }
+
     /// <summary>Where traces and metrics go over OTLP; null when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is not set.</summary>
     public required OtlpSettings? Otlp { get; init; }
 
@@ -45,6 +47,9 @@ public sealed record RouterSettings
     public required TimeSpan ShutdownDrain { get; init; }
 
     public required TimeSpan HealthProbeInterval { get; init; }
+
+    /// <summary>How often the <c>health.tick</c> event reports every part's state.</summary>
+    public required TimeSpan HealthTickInterval { get; init; }
 
     /// <summary>Every secret value in the configuration, so the logs can blank them out wherever they appear.</summary>
     public required IReadOnlyList<string> Secrets { get; init; }
@@ -117,6 +122,10 @@ public sealed record ClusterSettings(
     TimeSpan ChatReminderPeriod);
 
 /// <param name="Forward">Where the log lines go besides stdout, if anywhere.</param>
+/// <param name="Prometheus">Where <c>/metrics</c> is served; null when <c>METRICS_ENDPOINT=off</c>.</param>
+/// <param name="EmitInterval">How often <c>--emit-metrics stdout</c> prints a snapshot; null without it.</param>
+public sealed record MetricsSettings(HttpEndpoint? Prometheus, TimeSpan? EmitInterval);
+
 /// <param name="Endpoint">The collector's base URL; each signal goes to its path under it (<c>/v1/traces</c>) over http/protobuf.</param>
 public sealed record OtlpSettings(Uri Endpoint, OtlpProtocol Protocol);
 

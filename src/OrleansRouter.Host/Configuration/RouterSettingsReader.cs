@@ -95,14 +95,16 @@ public sealed partial class RouterSettingsReader
         var logging = ReadLogging();
         var (dashboard, dashboardFailed) = ReadDashboard(http);
         var (otlp, otlpFailed) = ReadOtlp();
+        var metrics = ReadMetrics(http, dashboard);
         var salt = ReadSalt();
         var drain = Int(ConfigKeys.ShutdownDrainSeconds, 0, 3600);
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
+        var tick = Int(ConfigKeys.HealthTickSeconds, 1, 86400);
         RequireDeployedShape(telegram, cluster);
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || salt is null || drain is null || probe is null)
+            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null)
         {
             return null;
         }
@@ -120,10 +122,12 @@ public sealed partial class RouterSettingsReader
             Logging = logging,
             Dashboard = dashboard,
             Otlp = otlp,
+            Metrics = metrics,
             Audit = ReadAudit(),
             ChatIdHashSalt = salt,
             ShutdownDrain = TimeSpan.FromSeconds(drain.Value),
             HealthProbeInterval = TimeSpan.FromSeconds(probe.Value),
+            HealthTickInterval = TimeSpan.FromSeconds(tick.Value),
             Secrets =
             [
                 telegram.Token,
@@ -478,6 +482,32 @@ public sealed partial class RouterSettingsReader
         return failed
             ? (null, true)
             : (new DashboardSettings(endpoint!, username is null ? null : new DashboardCredentials(username, password!), _layers.Environment == RouterEnvironment.Local), false);
+    }
+
+    /// <summary>
+    /// Prometheus's <c>/metrics</c> on a port of its own (<c>off</c> for none), and the interval of
+    /// <c>METRICS_EMIT=stdout</c> (<c>--emit-metrics stdout</c>): metric snapshots as JSON lines on stdout.
+    /// </summary>
+    private MetricsSettings? ReadMetrics(HttpEndpoint? http, DashboardSettings? dashboard)
+    {
+        var emit = Choice(ConfigKeys.MetricsEmit, new Dictionary<string, bool> { ["off"] = false, ["stdout"] = true });
+        var emitSeconds = Int(ConfigKeys.MetricsEmitSeconds, 1, 3600);
+        HttpEndpoint? endpoint = null;
+        var endpointFailed = false;
+        if (!string.Equals(_layers[ConfigKeys.MetricsEndpoint], "off", StringComparison.OrdinalIgnoreCase))
+        {
+            endpoint = Endpoint(ConfigKeys.MetricsEndpoint);
+            endpointFailed = endpoint is null;
+            if (endpoint is not null && (endpoint.Port == http?.Port || endpoint.Port == dashboard?.Endpoint.Port))
+            {
+                Report(ConfigKeys.MetricsEndpoint, $"uses port {endpoint.Port}, as HTTP_ENDPOINT or DASHBOARD_ENDPOINT does", "give /metrics a port of its own, e.g. :9464");
+                endpointFailed = true;
+            }
+        }
+
+        return endpointFailed || emit is null || emitSeconds is null
+            ? null
+            : new MetricsSettings(endpoint, emit.Value ? TimeSpan.FromSeconds(emitSeconds.Value) : null);
     }
 
     /// <summary>OTLP export of traces and metrics, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (<c>--otel</c> sets a default).</summary>

@@ -9,9 +9,9 @@ using OrleansRouter.Host.Configuration;
 namespace OrleansRouter.Host.Dashboard;
 
 /// <summary>
-/// The Orleans dashboard (Microsoft.Orleans.Dashboard) on <c>DASHBOARD_ENDPOINT</c>, a port of its own: there it
-/// serves the dashboard under <c>/dashboard/</c> and nothing else, and the router's port does not serve it. With
-/// credentials configured, every request to it needs them (HTTP basic authentication).
+/// The Orleans dashboard (Microsoft.Orleans.Dashboard) under <c>/dashboard/</c> on <c>DASHBOARD_ENDPOINT</c>, a port
+/// of its own (<see cref="Hosting.SidePorts"/>). With credentials configured, every request to that port needs them
+/// (HTTP basic authentication).
 /// </summary>
 public static class RouterDashboard
 {
@@ -38,12 +38,6 @@ public static class RouterDashboard
             if (onDashboardPort && context.Request.Path == "/")
             {
                 context.Response.Redirect(Path + "/");
-                return;
-            }
-
-            if (onDashboardPort != context.Request.Path.StartsWithSegments(Path))
-            {
-                context.Response.StatusCode = StatusCodes.Status404NotFound;
                 return;
             }
 

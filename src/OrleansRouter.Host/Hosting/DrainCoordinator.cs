@@ -27,12 +27,20 @@ public sealed class DrainCoordinator(
         drain.Begin();
         HostLog.Draining(logger, settings.ShutdownDrain.TotalSeconds, gauge.InFlight);
         var deadline = clock.GetUtcNow() + settings.ShutdownDrain;
+        await WaitForIdleAsync(deadline, cancellationToken);
+
+        // Nothing may start after this; a pump that began before it and missed it is in flight, so wait once more.
+        drain.Finish();
+        await WaitForIdleAsync(deadline, cancellationToken);
+        HostLog.Drained(logger, gauge.InFlight, gauge.Depth);
+    }
+
+    private async Task WaitForIdleAsync(DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
         while (gauge.InFlight > 0 && clock.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(50), clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-
-        HostLog.Drained(logger, gauge.InFlight, gauge.Depth);
     }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;

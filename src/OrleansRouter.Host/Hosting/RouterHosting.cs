@@ -18,6 +18,7 @@ using OrleansRouter.Privacy;
 using OrleansRouter.Queues;
 using OrleansRouter.Telegram;
 using OrleansRouter.Telegram.Stub;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Host.Hosting;
 
@@ -35,6 +36,7 @@ public static class RouterHosting
         services.AddSingleton(settings.Cluster);
         services.AddSingleton(new ChatIdHasher(settings.ChatIdHashSalt));
         services.AddSingleton<QueueGauge>();
+        services.AddSingleton<RouterMetrics>();
         services.AddSingleton<DrainSignal>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainServices>(provider, settings.Cluster.ChatReminderPeriod));
         services.AddSingleton<RouterHealth>();
@@ -61,14 +63,7 @@ public static class RouterHosting
             services.AddEchoAgent();
         }
 
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.Listen(settings.Http.Address, settings.Http.Port);
-            if (settings.Dashboard is { } dashboard)
-            {
-                kestrel.Listen(dashboard.Endpoint.Address, dashboard.Endpoint.Port);
-            }
-        });
+        builder.WebHost.ConfigureKestrel(kestrel => SidePorts.Listen(kestrel, settings));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownDrain + TimeSpan.FromSeconds(5));
         return builder;
     }
@@ -109,6 +104,7 @@ public static class RouterHosting
         }
 
         services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthMonitor>(provider, settings.HealthProbeInterval));
+        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthTicker>(provider, settings.HealthTickInterval));
         services.AddHostedService<SendShareReporter>();
         services.AddHostedService<DrainCoordinator>();
         return builder;
@@ -116,11 +112,13 @@ public static class RouterHosting
 
     public static WebApplication MapRouterEndpoints(this WebApplication app, RouterSettings settings)
     {
+        app.UseSidePorts(settings);
         if (settings.Dashboard is { } dashboard)
         {
             app.MapRouterDashboard(dashboard);
         }
 
+        app.MapRouterMetrics(settings);
         app.MapHealthEndpoints();
         if (settings.Telegram.Mode == TransportMode.Stub)
         {

@@ -74,6 +74,12 @@ internal static partial class HostLog
         Message = "{component} is {status}: {detail}")]
     public static partial void HealthChanged(ILogger logger, string component, string status, string detail);
 
+    [LoggerMessage(EventName = "health.tick", Level = LogLevel.Information,
+        Message = "Health {status}: router {router_state}, telegram {telegram_status}, storage {storage_status}, agents {a2a_status} {@personas}, " +
+            "{queue_depth} waiting, retry cache {retry_cache_usage} used, up {uptime_seconds} s")]
+    public static partial void HealthTick(ILogger logger, string status, string router_state, string telegram_status, string storage_status,
+        string a2a_status, IReadOnlyDictionary<string, string> personas, long queue_depth, double retry_cache_usage, double uptime_seconds);
+
     [LoggerMessage(EventName = "health.probe_failed", Level = LogLevel.Warning, Message = "The health probe {probe} failed unexpectedly ({error})")]
     public static partial void ProbeFailed(ILogger logger, string probe, string error);
 

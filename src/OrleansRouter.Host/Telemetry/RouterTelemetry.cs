@@ -7,14 +7,17 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OrleansRouter.Host.Configuration;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Host.Telemetry;
 
 /// <summary>
-/// OpenTelemetry over OTLP, when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set or <c>--otel</c> is given: traces of the
-/// HTTP endpoints, the grain calls (Orleans activity propagation) and the outgoing HTTP calls to agents and the Bot
-/// API, whose <c>traceparent</c> header carries the trace on; metrics of Orleans, ASP.NET Core, HttpClient and the
-/// runtime. Every span is scrubbed of secrets before it leaves: the Bot API's URLs contain the bot token.
+/// OpenTelemetry. Metrics always: the router's own (<see cref="RouterMetrics"/>), Orleans', ASP.NET Core's,
+/// HttpClient's and the runtime's, served to Prometheus on <c>METRICS_ENDPOINT</c>, printed as JSON lines with
+/// <c>--emit-metrics stdout</c>, and sent over OTLP when that is on. Traces over OTLP, when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set or <c>--otel</c> is given: the HTTP endpoints, the grain calls (Orleans
+/// activity propagation) and the outgoing HTTP calls to agents and the Bot API, whose <c>traceparent</c> header
+/// carries the trace on. Every span is scrubbed of secrets before it leaves: the Bot API's URLs contain the bot token.
 /// </summary>
 public static class RouterTelemetry
 {
@@ -24,29 +27,60 @@ public static class RouterTelemetry
 
     public static WebApplicationBuilder AddRouterTelemetry(this WebApplicationBuilder builder, RouterSettings settings)
     {
-        if (settings.Otlp is not { } otlp)
-        {
-            return builder;
-        }
-
-        builder.Services.AddOpenTelemetry()
+        var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(ServiceName, serviceVersion: settings.Audit.BuildSha, serviceInstanceId: $"{Environment.MachineName}:{settings.Cluster.SiloPort}")
                 .AddAttributes([new("deployment.environment.name", settings.Environment.ToString().ToLowerInvariant())]))
-            .WithTracing(tracing => tracing
+            .WithMetrics(metrics =>
+            {
+                metrics
+                    .AddMeter(RouterMetrics.MeterName, "Microsoft.Orleans")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddRuntimeInstrumentation();
+                if (settings.Metrics.Prometheus is not null)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (settings.Metrics.EmitInterval is { } interval)
+                {
+                    metrics.AddReader(new PeriodicExportingMetricReader(new JsonLinesMetricExporter(Console.Out), (int)interval.TotalMilliseconds)
+                    {
+                        TemporalityPreference = MetricReaderTemporalityPreference.Cumulative,
+                    });
+                }
+
+                if (settings.Otlp is { } otlp)
+                {
+                    metrics.AddOtlpExporter(exporter => Configure(exporter, otlp, "metrics"));
+                }
+            });
+        if (settings.Otlp is { } otlp)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(OrleansSources)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddProcessor(new SecretScrubbingProcessor(settings.Secrets))
-                .AddOtlpExporter(exporter => Configure(exporter, otlp, "traces")))
-            .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans")
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddOtlpExporter(exporter => Configure(exporter, otlp, "metrics")));
+                .AddOtlpExporter(exporter => Configure(exporter, otlp, "traces")));
+        }
+
         return builder;
     }
+
+    /// <summary>Prometheus's scrape endpoint, <c>/metrics</c>; <see cref="Hosting.SidePorts"/> keeps it to its own port.</summary>
+    public static WebApplication MapRouterMetrics(this WebApplication app, RouterSettings settings)
+    {
+        if (settings.Metrics.Prometheus is not null)
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsPath);
+        }
+
+        return app;
+    }
+
+    public const string MetricsPath = "/metrics";
 
     /// <summary>Over http/protobuf each signal has its path under the collector's URL; gRPC takes the URL as it is.</summary>
     private static void Configure(OtlpExporterOptions exporter, OtlpSettings otlp, string signal)

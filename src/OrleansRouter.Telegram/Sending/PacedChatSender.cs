@@ -1,9 +1,14 @@
+using OrleansRouter.Agents;
 using OrleansRouter.Chats;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Telegram.Sending;
 
-/// <summary>The sender the grains use: every message waits for its turn with the <see cref="SendPacer"/> first.</summary>
-public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer) : IChatSender
+/// <summary>
+/// The sender the grains use: every message waits for its turn with the <see cref="SendPacer"/> first, and counts in
+/// <c>telegram_send_total{result}</c> after.
+/// </summary>
+public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, RouterMetrics metrics) : IChatSender
 {
     public async Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken)
     {
@@ -17,6 +22,14 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer) : IC
         {
             pacer.Delivered();
         }
+
+        metrics.TelegramSent(outcome switch
+        {
+            SendDelivered => "ok",
+            SendFailed { RetryAfter: not null } => "rate_limited",
+            SendFailed failed => failed.Class.Label(),
+            _ => "unknown",
+        });
 
         return outcome;
     }

@@ -6,18 +6,7 @@ namespace OrleansRouter.Tests.Configuration;
 /// <summary><c>.env.example</c> is the catalog of every key the code reads: the two never drift apart.</summary>
 public sealed partial class ConfigCatalogTests
 {
-    private static readonly string Catalog = File.ReadAllText(Path.Combine(RepositoryRoot(), ".env.example"));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansRouter.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("OrleansRouter.sln not found above the test binaries");
-    }
+    private static readonly string Catalog = File.ReadAllText(Path.Combine(OrleansRouter.Testing.RouterProcess.RepositoryRoot(), ".env.example"));
 
     /// <summary>Each key is documented by a block of comment lines ending in "secret: yes|no" (and "rotation: N days").</summary>
     private static Dictionary<string, (bool Secret, int? Rotation)> Documented() =>

@@ -9,6 +9,7 @@ using OrleansRouter.Grains.Storage;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Queues;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Tests.Support;
 
@@ -30,6 +31,8 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public DrainSignal Drain { get; } = new();
 
+    public RouterMetrics Metrics { get; private set; } = null!;
+
     public IGrainFactory Grains => Cluster.Client;
 
     public abstract PersonaMap Personas { get; }
@@ -48,9 +51,10 @@ public abstract class RouterCluster : IAsyncLifetime
         await BeforeDeployAsync();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) => ConfigureSilo(silo));
+        Metrics = new RouterMetrics(Gauge, Clock);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod));
+            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics));
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();
@@ -64,6 +68,7 @@ public abstract class RouterCluster : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        Metrics.Dispose();
         await AfterStopAsync();
         GC.SuppressFinalize(this);
     }

@@ -22,6 +22,8 @@ public sealed class TelegramSenderTests : IAsyncLifetime
         _emulator = await BotApiEmulator.StartAsync();
         _services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
+            .AddSingleton<OrleansRouter.Queues.QueueGauge>()
+            .AddSingleton<OrleansRouter.Telemetry.RouterMetrics>()
             .AddTelegramBot(_emulator.Token, _emulator.BaseUrl, new SendPacing(1000, 1000, 1000))
             .BuildServiceProvider();
     }

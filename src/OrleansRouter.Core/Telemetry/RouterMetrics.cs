@@ -1,0 +1,47 @@
+using System.Diagnostics.Metrics;
+using OrleansRouter.Agents;
+using OrleansRouter.Queues;
+
+namespace OrleansRouter.Telemetry;
+
+/// <summary>
+/// The router's own metrics, under the names of the runbook (DESIGN.md §6), on the <c>OrleansRouter</c> meter. They
+/// carry no unit, so that Prometheus shows these names as they are (a counter gains <c>_total</c> once).
+/// </summary>
+public sealed class RouterMetrics : IDisposable
+{
+    public const string MeterName = "OrleansRouter";
+
+    /// <summary>Round-trip buckets in milliseconds, up to a minute: the agent call dominates, and may take that long.</summary>
+    public static readonly double[] LatencyBuckets = [5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 30_000, 60_000];
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly Histogram<double> _roundTrip;
+    private readonly Counter<long> _agentFailures;
+    private readonly Counter<long> _rateLimitHits;
+    private readonly Counter<long> _telegramSends;
+
+    public RouterMetrics(QueueGauge gauge, TimeProvider clock)
+    {
+        var started = clock.GetTimestamp();
+        _roundTrip = _meter.CreateHistogram<double>(
+            "latency_round_trip_ms", unit: null, "From an update's arrival to the last part of its reply delivered, in milliseconds",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _agentFailures = _meter.CreateCounter<long>("a2a_failure", unit: null, "Agent calls that failed, by classification (transient, fatal) and persona");
+        _rateLimitHits = _meter.CreateCounter<long>("rate_limit_hit", unit: null, "Messages refused by a persona's rate window");
+        _telegramSends = _meter.CreateCounter<long>("telegram_send", unit: null, "Bot API sends by result: ok, rate_limited, transient, fatal");
+        _meter.CreateObservableGauge("queue_depth", () => gauge.Depth, unit: null, "Messages waiting in this silo's chats");
+        _meter.CreateObservableGauge("router_uptime_seconds", () => clock.GetElapsedTime(started).TotalSeconds, unit: null, "Seconds since this silo started");
+    }
+
+    public void Delivered(TimeSpan roundTrip) => _roundTrip.Record(roundTrip.TotalMilliseconds);
+
+    public void AgentFailed(FailureClass failure, string persona) =>
+        _agentFailures.Add(1, new("classification", failure.Label()), new("persona", persona));
+
+    public void RateLimitHit(string persona) => _rateLimitHits.Add(1, new KeyValuePair<string, object?>("persona", persona));
+
+    public void TelegramSent(string result) => _telegramSends.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void Dispose() => _meter.Dispose();
+}

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OrleansRouter.EndToEnd.Support;
+using OrleansRouter.Testing;
+
+namespace OrleansRouter.EndToEnd;
+
+/// <summary>
+/// <c>/metrics</c> during a run with replies, a rate-limited message and a fatal agent failure: each of the router's
+/// metrics moves as it should, <c>promtool check metrics</c> accepts the scrape, and <c>--emit-metrics stdout</c>
+/// prints the same metrics as JSON lines.
+/// </summary>
+public sealed partial class MetricsTests : IDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly string _directory = Directory.CreateTempSubdirectory("router-metrics-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task Each_metric_moves_with_the_traffic_and_promtool_accepts_the_scrape()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        agent.Answer = call => call.Text.StartsWith("fatal", StringComparison.Ordinal)
+            ? new AgentAnswer.RpcError(-32602, "invalid params")
+            : new AgentAnswer.Result(agent.MessageResult($"reply: {call.Text}", call.ContextId ?? "c"));
+        var personas = Path.Combine(_directory, "personas.json");
+        File.WriteAllText(personas, $$"""
+            { "default_persona": "tester",
+              "personas": { "tester": { "agent_url": "{{agent.BaseUrl.AbsoluteUri}}", "rate_window": { "window": "1h", "max_per_chat": 3 } } } }
+            """);
+        var metricsUrl = new Uri($"http://127.0.0.1:{FreePort.Next()}/metrics");
+        await using var router = RouterProcess.Start(
+            new Dictionary<string, string>
+            {
+                ["ROUTER_ENV"] = "local",
+                ["PERSONA_MAP_FILE"] = personas,
+                ["METRICS_ENDPOINT"] = metricsUrl.Authority,
+                ["METRICS_EMIT_SECONDS"] = "1",
+            },
+            "--emit-metrics", "stdout");
+        await router.WaitForHealthyAsync();
+        var before = Parse(await Http.GetStringAsync(metricsUrl));
+
+        for (var i = 1; i <= 4; i++)
+        {
+            await PostAsync(router, 501, $"hello {i}");
+        }
+
+        await PostAsync(router, 502, "fatal please");
+        await Traffic.WaitUntilAsync(
+            async () => Value(Parse(await Http.GetStringAsync(metricsUrl)), "latency_round_trip_ms_count") >= 5,
+            TimeSpan.FromSeconds(60),
+            () => "five replies (three answers, a rate-limit notice, a failure notice) counted");
+        var after = Parse(await Http.GetStringAsync(metricsUrl));
+
+        Assert.Equal(0, Value(before, "latency_round_trip_ms_count"));
+        Assert.Equal(5, Value(after, "latency_round_trip_ms_count"));
+        Assert.Equal(5, Value(after, "latency_round_trip_ms_bucket", "le=\"+Inf\""));
+        Assert.True(Value(after, "latency_round_trip_ms_sum") > 0);
+        Assert.Equal(1, Value(after, "rate_limit_hit_total", "persona=\"tester\""));
+        Assert.Equal(1, Value(after, "a2a_failure_total", "classification=\"fatal\"", "persona=\"tester\""));
+        Assert.Equal(5, Value(after, "telegram_send_total", "result=\"ok\""));
+        Assert.Equal(0, Value(after, "queue_depth"));
+        Assert.True(Value(after, "router_uptime_seconds") > Value(before, "router_uptime_seconds"));
+        Assert.Contains(after.Keys, name => name.StartsWith("orleans_", StringComparison.Ordinal));
+        Assert.Contains(after.Keys, name => name.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal) || name.StartsWith("dotnet_", StringComparison.Ordinal));
+
+        // The alert rules and the Grafana dashboards use the names the router serves.
+        var used = MetricNamesUsedInDeploy();
+        Assert.Contains("latency_round_trip_ms_bucket", used);
+        Assert.All(used, name => Assert.True(after.ContainsKey(name), $"{name} is used in deploy/ but /metrics does not serve it"));
+
+        // promtool exits 1 when the scrape does not parse, 3 when it only has naming advice. The advice for the
+        // router's own metrics is only the one its design asks for: the runbook's name latency_round_trip_ms.
+        var (exitCode, output) = await PromtoolCheckAsync(await Http.GetStringAsync(metricsUrl));
+        Assert.True(exitCode is 0 or 3, output);
+        var ours = new[] { "latency_round_trip_ms", "queue_depth", "a2a_failure_total", "router_uptime_seconds", "rate_limit_hit_total", "telegram_send_total" };
+        Assert.Equal(
+            ["latency_round_trip_ms metric names should not contain abbreviated units"],
+            output.Split('\n').Where(line => ours.Any(name => line.StartsWith(name + " ", StringComparison.Ordinal))).ToList());
+
+        // The same metrics as JSON lines on stdout.
+        await Traffic.WaitUntilAsync(
+            () => Task.FromResult(Snapshot(router, "a2a_failure") is not null),
+            TimeSpan.FromSeconds(30),
+            () => "a metrics.snapshot line of a2a_failure");
+        var failures = Snapshot(router, "a2a_failure")!;
+        Assert.Equal("counter", failures["type"]!.GetValue<string>());
+        Assert.Equal(1, failures["points"]![0]!["value"]!.GetValue<long>());
+        Assert.Equal("fatal", failures["points"]![0]!["labels"]!["classification"]!.GetValue<string>());
+    }
+
+    /// <summary>The metric names in the expressions of deploy/prometheus/alerts.yml and deploy/grafana/*.json.</summary>
+    private static IReadOnlySet<string> MetricNamesUsedInDeploy()
+    {
+        var deploy = Path.Combine(RouterProcess.RepositoryRoot(), "deploy");
+        var expressions = AlertExpression().Matches(File.ReadAllText(Path.Combine(deploy, "prometheus", "alerts.yml"))).Select(m => m.Groups["expr"].Value)
+            .Concat(Directory.GetFiles(Path.Combine(deploy, "grafana"), "*.json").SelectMany(file => Expressions(JsonNode.Parse(File.ReadAllText(file)))));
+        string[] families = ["latency_round_trip_ms", "queue_depth", "a2a_failure", "router_uptime", "rate_limit_hit", "telegram_send", "orleans_"];
+        return expressions.SelectMany(e => Identifier().Matches(e).Select(m => m.Value))
+            .Where(token => families.Any(family => token.StartsWith(family, StringComparison.Ordinal)))
+            .ToHashSet();
+    }
+
+    private static IEnumerable<string> Expressions(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "expr" && p.Value is JsonValue v ? [v.GetValue<string>()] : Expressions(p.Value)),
+        JsonArray a => a.SelectMany(Expressions),
+        _ => [],
+    };
+
+    private static JsonObject? Snapshot(RouterProcess router, string metric) =>
+        router.EventsNamed("metrics.snapshot").LastOrDefault(e => e["metric"]?.GetValue<string>() == metric);
+
+    private static async Task PostAsync(RouterProcess router, long chat, string text)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(router.HttpUrl, $"/stub/chats/{chat}/messages"), new { text });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Every sample line of a scrape, by its name and labels.</summary>
+    private static Dictionary<string, List<(string Labels, double Value)>> Parse(string scrape) =>
+        Sample().Matches(scrape)
+            .GroupBy(m => m.Groups["name"].Value)
+            .ToDictionary(g => g.Key, g => g.Select(m => (m.Groups["labels"].Value, double.Parse(m.Groups["value"].Value, CultureInfo.InvariantCulture))).ToList());
+
+    /// <summary>The sum of the samples of <paramref name="name"/> whose labels hold every one of <paramref name="labels"/>.</summary>
+    private static double Value(Dictionary<string, List<(string Labels, double Value)>> scrape, string name, params string[] labels) =>
+        scrape.TryGetValue(name, out var samples) ? samples.Where(s => labels.All(l => s.Labels.Contains(l, StringComparison.Ordinal))).Sum(s => s.Value) : 0;
+
+    private static async Task<(int ExitCode, string Output)> PromtoolCheckAsync(string scrape)
+    {
+        var start = new ProcessStartInfo("promtool", "check metrics") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var promtool = Process.Start(start) ?? throw new InvalidOperationException("promtool did not start (ops/test.sh installs it: Debian's prometheus)");
+        await promtool.StandardInput.WriteAsync(scrape);
+        promtool.StandardInput.Close();
+        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        return (promtool.ExitCode, output);
+    }
+
+    [GeneratedRegex(@"^\s*expr:\s*(?<expr>.+)$", RegexOptions.Multiline)]
+    private static partial Regex AlertExpression();
+
+    [GeneratedRegex("[a-z_][a-z0-9_]*")]
+    private static partial Regex Identifier();
+
+    [GeneratedRegex(@"^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(?<labels>[^}]*)\})? (?<value>[-+0-9.eE]+|NaN)(?: \d+)?$", RegexOptions.Multiline)]
+    private static partial Regex Sample();
+}
