@@ -26,6 +26,8 @@ need redis-server redis-server || abort "could not install redis-server; install
 redis-server --version
 need promtool prometheus || abort "could not install prometheus (for promtool); install it and run again"   # alert rule tests, scrape lint
 promtool --version 2>&1 | head -n 1
+need chromium chromium || abort "could not install chromium; install it and run again"   # the dashboard page, headless
+chromium --version
 
 step "Restore (locked)"
 dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"

@@ -7,6 +7,7 @@ namespace OrleansRouter.Grains;
 /// <param name="ReceivedAt">When the ingress received the update: the start of the round-trip latency.</param>
 /// <param name="IsGroup">Group chats get replies threaded to the message they answer.</param>
 /// <param name="MigrateToChatId">Set on the service message that says the group became a supergroup with this id.</param>
+/// <param name="TraceParent">The W3C trace context of the update's arrival, when tracing is on: its later steps join that trace.</param>
 [GenerateSerializer, Immutable, Alias("inbound-message")]
 public sealed record InboundMessage(
     [property: Id(0)] long UpdateId,
@@ -15,4 +16,5 @@ public sealed record InboundMessage(
     [property: Id(3)] string? Text,
     [property: Id(4)] DateTimeOffset ReceivedAt,
     [property: Id(5)] bool IsGroup,
-    [property: Id(6)] long? MigrateToChatId = null);
+    [property: Id(6)] long? MigrateToChatId = null,
+    [property: Id(7)] string? TraceParent = null);

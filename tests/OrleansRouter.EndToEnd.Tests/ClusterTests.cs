@@ -44,7 +44,7 @@ public sealed class ClusterTests
 
         victim.Kill();
         await victim.WaitForExitAsync(TimeSpan.FromSeconds(10));
-        await cluster.Telegram.WaitUntilAsync(t => t.Sent.Count >= 100, TimeSpan.FromSeconds(60), "replies again after the kill");
+        await cluster.Telegram.WaitUntilAsync(t => t.Sent.Count >= 100, TimeSpan.FromSeconds(120), "replies again after the kill");
 
         // No new message will wake the chats the dead silo held: their reminders must.
         await load.StopAsync();

@@ -37,6 +37,47 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public async Task The_page_renders_in_headless_Chromium()
+    {
+        var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using var router = RouterProcess.Start(new Dictionary<string, string> { ["ROUTER_ENV"] = "local", ["DASHBOARD_ENDPOINT"] = dashboard.Authority });
+        await router.WaitForHealthyAsync();
+        var screenshot = Path.Combine(Path.GetTempPath(), $"dashboard-{Guid.NewGuid():N}.png");
+        try
+        {
+            // The page is a script-built app: the DOM after the scripts ran must show the cluster it fetched.
+            var dom = await ChromiumAsync("--dump-dom", new Uri(dashboard, "/dashboard/").AbsoluteUri);
+            Assert.Contains("Silos", dom, StringComparison.Ordinal);
+            await ChromiumAsync($"--screenshot={screenshot}", new Uri(dashboard, "/dashboard/").AbsoluteUri);
+            var png = await File.ReadAllBytesAsync(screenshot);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, png[..4]);
+            Assert.True(png.Length > 20_000, $"a {png.Length}-byte screenshot is too small to show the dashboard");
+        }
+        finally
+        {
+            File.Delete(screenshot);
+        }
+    }
+
+    /// <summary>Debian's chromium, headless, given the page five seconds of virtual time to load and fetch.</summary>
+    private static async Task<string> ChromiumAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("chromium") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1400,1000", "--virtual-time-budget=5000", .. args])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var chromium = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("chromium did not start (ops/test.sh installs it)");
+        var output = chromium.StandardOutput.ReadToEndAsync();
+        var errors = chromium.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await chromium.WaitForExitAsync(timeout.Token);
+        Assert.True(chromium.ExitCode == 0, await errors);
+        return await output;
+    }
+
+    [Fact]
     public async Task With_credentials_every_request_needs_them()
     {
         var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}");

@@ -160,7 +160,14 @@ public sealed class LiveModeTests : IAsyncLifetime
     public async Task Logs_hold_neither_the_bot_token_nor_a_raw_chat_id()
     {
         await using var agent = await A2ATestAgent.StartAsync();
-        await using var router = RouterProcess.Start(LiveEnvironment(agent));
+        var environment = LiveEnvironment(agent);
+
+        // Everything a silo can print: Debug lines (message texts), metric snapshots, health ticks.
+        environment["LOG_LEVEL"] = "Debug";
+        environment["METRICS_EMIT"] = "stdout";
+        environment["METRICS_EMIT_SECONDS"] = "1";
+        environment["HEALTH_TICK_SECONDS"] = "1";
+        await using var router = RouterProcess.Start(environment);
         await router.WaitForHealthyAsync();
         var chats = Traffic.Chats(5);
 
@@ -171,6 +178,9 @@ public sealed class LiveModeTests : IAsyncLifetime
 
         var output = router.Output;
         Assert.Contains("chat_id_hash", output);
+        Assert.Contains("\"event\":\"chat.text\"", output);
+        Assert.Contains("\"event\":\"metrics.snapshot\"", output);
+        Assert.Contains("\"event\":\"health.tick\"", output);
         Assert.DoesNotContain(_telegram.Token.Split(':')[1], output);
         Assert.All(chats, chat => Assert.DoesNotContain(chat.ToString(System.Globalization.CultureInfo.InvariantCulture), output));
     }

@@ -5,6 +5,7 @@ using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Grains.Storage;
 using OrleansRouter.Personas;
+using OrleansRouter.Telemetry;
 
 namespace OrleansRouter.Grains.Chats;
 
@@ -408,7 +409,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                     return;
                 }
 
-                await AdvanceAsync(head, cancellationToken);
+                // Every line logged during the step, the agent client's and the sender's too, names the chat and persona.
+                using (_logger.BeginScope(new Dictionary<string, object> { ["chat_id_hash"] = _chatHash, ["persona_tag"] = CurrentPersona.Tag }))
+                using (var step = RouterTracing.StartUnder(head.Message.TraceParent, "chat.step"))
+                {
+                    step?.SetTag("chat.stage", head.Stage.ToString());
+                    step?.SetTag("chat_id_hash", _chatHash);
+                    await AdvanceAsync(head, cancellationToken);
+                }
+
                 _pumpFailures = 0;
             }
         }

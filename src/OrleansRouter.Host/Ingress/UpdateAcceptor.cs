@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OrleansRouter.Grains;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Telemetry;
 using OrleansRouter.Privacy;
+using OrleansRouter.Telemetry;
 using Telegram.Bot.Types;
 
 namespace OrleansRouter.Host.Ingress;
@@ -43,9 +45,13 @@ public sealed class UpdateAcceptor(IGrainFactory grains, ChatIdHasher hasher, Ro
         var hash = hasher.Hash(messages[0].ChatId);
         foreach (var message in messages)
         {
+            // One trace per update, from here: the grain call is its child, and the stored trace context carries it on.
+            using var activity = RouterTracing.Source.StartActivity("telegram.update", ActivityKind.Consumer);
+            activity?.SetTag("telegram.update_id", message.UpdateId);
+            activity?.SetTag("chat_id_hash", hash);
             try
             {
-                var result = await chat.AcceptAsync(message);
+                var result = await chat.AcceptAsync(activity is null ? message : message with { TraceParent = activity.Id });
                 HostLog.UpdateAccepted(logger, message.UpdateId, hash, result.ToString());
             }
             catch (Exception e)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using OrleansRouter.Host.Configuration;
 using Serilog;
 using Serilog.Events;
+using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Formatting;
 using Serilog.Templates;
@@ -50,8 +51,33 @@ public static class RouterLogging
             .Enrich.WithProperty("build_sha", settings.Audit.BuildSha)
             .Enrich.WithProperty("config_manifest_hash", settings.ManifestHash)
             .WriteTo.Console(Formatter(settings.Logging.Format, settings.Secrets))
-            .WriteTo.Sink(forwarding ?? (ILogEventSink)new NoForwarding()));
+            .WriteTo.Sink(forwarding ?? (ILogEventSink)new NoForwarding())
+            .WriteTo.OtlpIfOn(settings));
         return builder;
+    }
+
+    /// <summary>With OTLP on, log events go to the collector too, redacted as event values rather than as text.</summary>
+    private static LoggerConfiguration OtlpIfOn(this LoggerSinkConfiguration sinks, RouterSettings settings)
+    {
+        if (settings.Otlp is not { } otlp)
+        {
+            return sinks.Sink(new NoForwarding());
+        }
+
+        var redactor = new Redactor(settings.Secrets);
+        return sinks.Sink(LoggerSinkConfiguration.Wrap(
+            sink => new RedactingSink(sink, redactor),
+            wrapped => wrapped.OpenTelemetry(options =>
+            {
+                options.Protocol = otlp.Protocol == OtlpProtocol.Grpc ? Serilog.Sinks.OpenTelemetry.OtlpProtocol.Grpc : Serilog.Sinks.OpenTelemetry.OtlpProtocol.HttpProtobuf;
+                options.Endpoint = RouterTelemetry.SignalEndpoint(otlp, "logs").AbsoluteUri;
+                options.ResourceAttributes = new Dictionary<string, object>
+                {
+                    ["service.name"] = RouterTelemetry.ServiceName,
+                    ["service.version"] = settings.Audit.BuildSha,
+                    ["deployment.environment.name"] = settings.Environment.ToString().ToLowerInvariant(),
+                };
+            })));
     }
 
     /// <summary>Where the lines go when <c>LOG_FORWARD</c> is not set: nowhere.</summary>

@@ -59,10 +59,11 @@ public static class RouterTelemetry
         if (settings.Otlp is { } otlp)
         {
             telemetry.WithTracing(tracing => tracing
+                .AddSource(RouterTracing.SourceName)
                 .AddSource(OrleansSources)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddProcessor(new SecretScrubbingProcessor(settings.Secrets))
+                .AddProcessor(new SecretScrubbingProcessor(new Redactor(settings.Secrets)))
                 .AddOtlpExporter(exporter => Configure(exporter, otlp, "traces")));
         }
 
@@ -86,35 +87,26 @@ public static class RouterTelemetry
     private static void Configure(OtlpExporterOptions exporter, OtlpSettings otlp, string signal)
     {
         exporter.Protocol = otlp.Protocol == OtlpProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-        exporter.Endpoint = otlp.Protocol == OtlpProtocol.Grpc ? otlp.Endpoint : new Uri(otlp.Endpoint, otlp.Endpoint.AbsolutePath.TrimEnd('/') + "/v1/" + signal);
+        exporter.Endpoint = SignalEndpoint(otlp, signal);
     }
 
-    /// <summary>Blanks every secret out of a finished span's name and tags, so that no exporter ever sees one.</summary>
-    private sealed class SecretScrubbingProcessor(IReadOnlyList<string> secrets) : BaseProcessor<Activity>
-    {
-        private readonly string[] _secrets = [.. secrets.Where(s => s.Length > 0)];
+    /// <summary>Where one signal (traces, metrics, logs) goes: its path under the collector's URL over http/protobuf.</summary>
+    public static Uri SignalEndpoint(OtlpSettings otlp, string signal) =>
+        otlp.Protocol == OtlpProtocol.Grpc ? otlp.Endpoint : new Uri(otlp.Endpoint, otlp.Endpoint.AbsolutePath.TrimEnd('/') + "/v1/" + signal);
 
+    /// <summary>Blanks every secret out of a finished span's name and tags, so that no exporter ever sees one.</summary>
+    private sealed class SecretScrubbingProcessor(Redactor redactor) : BaseProcessor<Activity>
+    {
         public override void OnEnd(Activity data)
         {
-            data.DisplayName = Scrub(data.DisplayName);
+            data.DisplayName = redactor.Redact(data.DisplayName);
             foreach (var (key, value) in data.TagObjects.ToList())
             {
-                if (value is string text && Scrub(text) is var scrubbed && !ReferenceEquals(scrubbed, text))
+                if (value is string text && redactor.Redact(text) is var scrubbed && !ReferenceEquals(scrubbed, text))
                 {
                     data.SetTag(key, scrubbed);
                 }
             }
-        }
-
-        private string Scrub(string text)
-        {
-            var result = text;
-            foreach (var secret in _secrets)
-            {
-                result = result.Replace(secret, "***", StringComparison.Ordinal);
-            }
-
-            return result;
         }
     }
 }
