@@ -602,11 +602,10 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         item.SendAttempts = 0;
         item.Stage = InboxStage.Replying;
 
-        // A reply in several parts is stored first: a crash half way must not send the first parts again. A reply
-        // in one part goes at once and is stored as delivered; a crash before that sends it again, as it would
-        // anyway when the crash comes between Telegram's answer and the write, and the agent, asked again with the
-        // same messageId, can recognise the message.
-        return item.ReplyParts.Count > 1 ? SaveAsync() : Task.CompletedTask;
+        // Every reply is stored before its first part goes. Then a crash half way never sends the first parts
+        // again, and the write is a fence: while silos join and leave, Orleans may briefly run a chat twice, and the
+        // second activation's write fails on the storage ETag (InconsistentStateException) before it sends anything.
+        return SaveAsync();
     }
 
     private async Task DeliverAsync(InboxItem item, CancellationToken cancellationToken)
