@@ -108,7 +108,17 @@ public static class QueueInspection
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{report.Silos.Count} silos, {report.Chats.Count} active chats, {report.Chats.Sum(c => c.Snapshot.InboxDepth)} messages waiting, at {report.At:u}");
         text.AppendLine();
-        var silos = report.Silos.Select(silo => Row(silo, report.Chats.Where(c => c.Silo == silo).ToList(), report.At)).ToList();
+        var silos = Summaries(report).Select(silo => new[]
+        {
+            silo.Silo,
+            silo.Chats.ToString(CultureInfo.InvariantCulture),
+            silo.Waiting.ToString(CultureInfo.InvariantCulture),
+            silo.InFlight.ToString(CultureInfo.InvariantCulture),
+            silo.Retrying.ToString(CultureInfo.InvariantCulture),
+            In(silo.NextRetryAt, report.At),
+            silo.DeadLetters.ToString(CultureInfo.InvariantCulture),
+            Age(silo.OldestReceivedAt, report.At),
+        }).ToList();
         AppendTable(text, ["SILO", "CHATS", "WAITING", "IN FLIGHT", "RETRYING", "NEXT RETRY", "DEAD LETTERS", "OLDEST"], silos);
         text.AppendLine();
         text.AppendLine("BUSIEST CHATS");
@@ -136,35 +146,37 @@ public static class QueueInspection
         return text.ToString().TrimEnd();
     }
 
-    private static string[] Row(string silo, List<ActiveChat> chats, DateTimeOffset at) =>
-    [
-        silo,
-        chats.Count.ToString(CultureInfo.InvariantCulture),
-        chats.Sum(c => c.Snapshot.InboxDepth).ToString(CultureInfo.InvariantCulture),
-        chats.Count(c => c.Snapshot.InFlight).ToString(CultureInfo.InvariantCulture),
-        chats.Count(c => c.Snapshot.NextRetryAt is not null).ToString(CultureInfo.InvariantCulture),
-        In(chats.Select(c => c.Snapshot.NextRetryAt).Where(t => t is not null).Min(), at),
-        chats.Sum(c => c.Snapshot.DeadLetters).ToString(CultureInfo.InvariantCulture),
-        Age(chats.Select(c => c.Snapshot.OldestReceivedAt).Where(t => t is not null).Min(), at),
-    ];
+    /// <summary>Each silo's chats added up, for the table and the JSON alike.</summary>
+    private static IEnumerable<SiloSummary> Summaries(QueueReport report) => report.Silos.Select(silo =>
+    {
+        var chats = report.Chats.Where(c => c.Silo == silo).Select(c => c.Snapshot).ToList();
+        return new SiloSummary(
+            silo,
+            chats.Count,
+            chats.Sum(c => c.InboxDepth),
+            chats.Count(c => c.InFlight),
+            chats.Count(c => c.NextRetryAt is not null),
+            chats.Select(c => c.NextRetryAt).Min(),
+            chats.Sum(c => c.DeadLetters),
+            chats.Select(c => c.OldestReceivedAt).Min());
+    });
+
+    private sealed record SiloSummary(
+        string Silo, int Chats, int Waiting, int InFlight, int Retrying, DateTimeOffset? NextRetryAt, int DeadLetters, DateTimeOffset? OldestReceivedAt);
 
     private static string Json(QueueReport report, CommandLine command, ChatIdHasher hasher) => new JsonObject
     {
         ["at"] = report.At,
-        ["silos"] = new JsonArray([.. report.Silos.Select(silo =>
+        ["silos"] = new JsonArray([.. Summaries(report).Select(silo => (JsonNode)new JsonObject
         {
-            var chats = report.Chats.Where(c => c.Silo == silo).ToList();
-            return (JsonNode)new JsonObject
-            {
-                ["silo"] = silo,
-                ["chats"] = chats.Count,
-                ["waiting"] = chats.Sum(c => c.Snapshot.InboxDepth),
-                ["in_flight"] = chats.Count(c => c.Snapshot.InFlight),
-                ["retrying"] = chats.Count(c => c.Snapshot.NextRetryAt is not null),
-                ["next_retry_at"] = chats.Select(c => c.Snapshot.NextRetryAt).Where(t => t is not null).Min(),
-                ["dead_letters"] = chats.Sum(c => c.Snapshot.DeadLetters),
-                ["oldest_age_seconds"] = Seconds(chats.Select(c => c.Snapshot.OldestReceivedAt).Where(t => t is not null).Min(), report.At),
-            };
+            ["silo"] = silo.Silo,
+            ["chats"] = silo.Chats,
+            ["waiting"] = silo.Waiting,
+            ["in_flight"] = silo.InFlight,
+            ["retrying"] = silo.Retrying,
+            ["next_retry_at"] = silo.NextRetryAt,
+            ["dead_letters"] = silo.DeadLetters,
+            ["oldest_age_seconds"] = Seconds(silo.OldestReceivedAt, report.At),
         })]),
         ["busiest_chats"] = new JsonArray([.. Busiest(report, command.Top).Select(c => (JsonNode)new JsonObject
         {

@@ -26,13 +26,14 @@ public static class RouterLogging
     public static Serilog.ILogger CreateBootstrapLogger(string manifestHash) =>
         new LoggerConfiguration()
             .Enrich.WithProperty("config_manifest_hash", manifestHash)
-            .WriteTo.Console(Formatter(LogFormat.Json, []))
+            .WriteTo.Console(Formatter(LogFormat.Json, new Redactor([])))
             .CreateLogger();
 
     public static WebApplicationBuilder AddRouterLogging(this WebApplicationBuilder builder, RouterSettings settings)
     {
         builder.Logging.ClearProviders();
-        var forwarding = settings.Logging.Forward is { } target ? new LogForwardingSink(target, Formatter(LogFormat.Json, settings.Secrets)) : null;
+        var redactor = new Redactor(settings.Secrets);
+        var forwarding = settings.Logging.Forward is { } target ? new LogForwardingSink(target, Formatter(LogFormat.Json, redactor)) : null;
         if (forwarding is not null)
         {
             // Registered by factory, so that the container disposes it, and the last lines go out on shutdown.
@@ -40,32 +41,35 @@ public static class RouterLogging
             builder.Services.AddHostedService<LogForwardingMonitor>();
         }
 
-        builder.Services.AddSerilog(configuration => configuration
-            .MinimumLevel.Is(settings.Logging.Level)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("System", LogEventLevel.Warning)
-            .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .Enrich.WithProperty("env", settings.Environment.ToString().ToLowerInvariant())
-            .Enrich.WithProperty("build_sha", settings.Audit.BuildSha)
-            .Enrich.WithProperty("config_manifest_hash", settings.ManifestHash)
-            .WriteTo.Console(Formatter(settings.Logging.Format, settings.Secrets))
-            .WriteTo.Sink(forwarding ?? (ILogEventSink)new NoForwarding())
-            .WriteTo.OtlpIfOn(settings));
+        builder.Services.AddSerilog(configuration =>
+        {
+            configuration
+                .MinimumLevel.Is(settings.Logging.Level)
+                .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+                .MinimumLevel.Override("System", LogEventLevel.Warning)
+                .MinimumLevel.Override("Orleans", LogEventLevel.Warning)
+                .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+                .Enrich.FromLogContext()
+                .Enrich.WithProperty("env", settings.Environment.ToString().ToLowerInvariant())
+                .Enrich.WithProperty("build_sha", settings.Audit.BuildSha)
+                .Enrich.WithProperty("config_manifest_hash", settings.ManifestHash)
+                .WriteTo.Console(Formatter(settings.Logging.Format, redactor));
+            if (forwarding is not null)
+            {
+                configuration.WriteTo.Sink(forwarding);
+            }
+
+            if (settings.Otlp is { } otlp)
+            {
+                configuration.WriteTo.Sink(OtlpSink(settings, otlp, redactor));
+            }
+        });
         return builder;
     }
 
     /// <summary>With OTLP on, log events go to the collector too, redacted as event values rather than as text.</summary>
-    private static LoggerConfiguration OtlpIfOn(this LoggerSinkConfiguration sinks, RouterSettings settings)
-    {
-        if (settings.Otlp is not { } otlp)
-        {
-            return sinks.Sink(new NoForwarding());
-        }
-
-        var redactor = new Redactor(settings.Secrets);
-        return sinks.Sink(LoggerSinkConfiguration.Wrap(
+    private static ILogEventSink OtlpSink(RouterSettings settings, OtlpSettings otlp, Redactor redactor) =>
+        LoggerSinkConfiguration.Wrap(
             sink => new RedactingSink(sink, redactor),
             wrapped => wrapped.OpenTelemetry(options =>
             {
@@ -77,17 +81,8 @@ public static class RouterLogging
                     ["service.version"] = settings.Audit.BuildSha,
                     ["deployment.environment.name"] = settings.Environment.ToString().ToLowerInvariant(),
                 };
-            })));
-    }
+            }));
 
-    /// <summary>Where the lines go when <c>LOG_FORWARD</c> is not set: nowhere.</summary>
-    private sealed class NoForwarding : ILogEventSink
-    {
-        public void Emit(LogEvent logEvent)
-        {
-        }
-    }
-
-    private static ITextFormatter Formatter(LogFormat format, IEnumerable<string> secrets) =>
-        new RedactingFormatter(new ExpressionTemplate(format == LogFormat.Json ? JsonTemplate : TextTemplate), secrets);
+    private static ITextFormatter Formatter(LogFormat format, Redactor redactor) =>
+        new RedactingFormatter(new ExpressionTemplate(format == LogFormat.Json ? JsonTemplate : TextTemplate), redactor);
 }
