@@ -10,10 +10,33 @@ need() {
   "${sudo[@]}" apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null
 }
 
-# Publishes the router into .build/router with a locked restore, unless the build there is of the current sources.
-# Its own artifacts path keeps the publish away from bin/ and obj/, which builds and tests use meanwhile.
+# Sets router_dir to the published router that scripts in <root> run. A release tree (it has a RELEASE file, see
+# ops/stage-release.sh) carries its build in router/ and never builds; a source checkout publishes into .build/router
+# with a locked restore, unless the build there is of the current sources.
 router_build() {
-  local root="$1" build="$1/.build/router" artifacts="$1/.build/artifacts" hash
+  local root="$1"
+  if [[ -f "$root/RELEASE" ]]; then
+    router_dir="$root/router"
+    [[ -f "$router_dir/orleans-router.dll" ]] || { echo "the release in $root has no router/orleans-router.dll" >&2; return 1; }
+    return 0
+  fi
+  router_dir="$root/.build/router"
+  router_publish "$root" "$router_dir"
+}
+
+# Reads KEY from a release's RELEASE file (KEY=value lines).
+release_field() { sed -n "s/^$2=//p" "$1/RELEASE" | head -n 1; }
+
+# A release's digest: the SHA-256 of its SHA256SUMS, which lists every other file of the release.
+release_digest() { echo "sha256:$(sha256sum "$1/SHA256SUMS" | cut -d' ' -f1)"; }
+
+# Writes a release's SHA256SUMS anew, over every other file in it.
+release_seal() { (cd "$1" && find . -type f ! -name SHA256SUMS -printf '%P\n' | LC_ALL=C sort | xargs -d '\n' sha256sum > SHA256SUMS); }
+
+# Publishes the router into <build>, unless the build there is of the current sources. Its own artifacts path keeps
+# the publish away from bin/ and obj/, which builds and tests use meanwhile.
+router_publish() {
+  local root="$1" build="$2" artifacts="$1/.build/artifacts" hash
   hash="$(cd "$root" && find src grains global.json Directory.Build.props Directory.Packages.props \
       -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' -o -name '*.props' -o -name '*.targets' \) \
       -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
@@ -27,7 +50,7 @@ router_build() {
     exec {lock}>&-
     return 0
   fi
-  echo "building the router (locked restore, Release) into .build/router ..." >&2
+  echo "building the router (locked restore, Release) into ${build#"$root/"} ..." >&2
   dotnet restore "$root/src/OrleansRouter.Host" --locked-mode --artifacts-path "$artifacts" -v quiet >&2 &&
     dotnet publish "$root/src/OrleansRouter.Host" -c Release --no-restore --artifacts-path "$artifacts" -o "$build" -v quiet -nologo >&2 &&
     echo "$hash" > "$build/.source-hash"

@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Starts one OrleansRouter silo for an environment: the config guard first, then the silo, supervised.
 #
-#   ./ops/start-silo.sh <local|staging|production> [--env-file FILE] [--log-level LEVEL] [--log-format json|text]
-#                       [--otel] [--log-forward tcp://HOST:PORT|udp://HOST:PORT] [--digest DIGEST]
+#   ./ops/start-silo.sh <local|staging|production> [--env-file FILE]... [--log-level LEVEL] [--log-format json|text]
+#                       [--otel] [--emit-metrics stdout] [--log-forward tcp://HOST:PORT|udp://HOST:PORT]
+#                       [--digest DIGEST|RELEASE_ID] [--check-only]
 #
-# Configuration comes from the process environment, then FILE, then deploy/configs/<env>.env, then the router's
-# built-in defaults (`local` needs nothing else). The router is published once with a locked restore into
-# .build/router and reused while the sources are unchanged. SIGINT and SIGTERM reach the silo as SIGTERM: it drains
-# for up to SHUTDOWN_DRAIN_SECONDS and stops; ten seconds after that it is killed. The exit code is the silo's.
+# Configuration comes from the process environment, then the --env-files (a later one wins over an earlier one),
+# then deploy/configs/<env>.env, then the router's built-in defaults (`local` needs nothing else). From a source
+# checkout the router is published once with a locked restore into .build/router and reused while the sources are
+# unchanged; a release (ops/release.sh) runs the build it carries. In a release installed beside others
+# (ops/install-release.sh), --digest names the release to run, by id or digest; elsewhere it is recorded as the
+# image digest. SIGINT and SIGTERM reach the silo as SIGTERM: it drains for up to SHUTDOWN_DRAIN_SECONDS and stops;
+# ten seconds after that it is killed. The exit code is the silo's. --check-only runs the config guard alone, on the
+# same layers (exit 0 valid, 2 not), as a release phase or an ExecStartPre does.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "start-silo: $*" >&2; echo >&2; usage >&2; exit 2; }
 
 environment="${1:-}"
@@ -23,20 +28,27 @@ case "$environment" in
   *) die "unknown environment '$environment'" ;;
 esac
 
-env_file="" digest="" otel=()
+arguments=("$@")
+env_files=() digest="" flags=() check_only=false
 while (($#)); do
   option="$1" value=""
   case "$option" in
     --*=*) value="${option#*=}"; option="${option%%=*}"; shift ;;
-    --env-file | --log-level | --log-format | --log-forward | --digest)
+    --env-file | --log-level | --log-format | --log-forward | --digest | --emit-metrics)
       (($# >= 2)) || die "$option needs a value"
       value="$2"; shift 2 ;;
-    --otel) otel=(--otel); shift; continue ;;
+    --otel) flags+=(--otel); shift; continue ;;
+    --check-only) check_only=true; shift; continue ;;
     -h | --help) usage; exit 0 ;;
     *) die "unknown option '$option'" ;;
   esac
   case "$option" in
-    --env-file) env_file="$value" ;;
+    --env-file)
+      [[ -f "$value" ]] || die "no such env file: $value"
+      env_files+=(--env-file "$(cd "$(dirname "$value")" && pwd)/$(basename "$value")") ;;
+    --emit-metrics)
+      [[ "$value" == stdout ]] || die "--emit-metrics takes stdout"
+      flags+=(--emit-metrics stdout) ;;
     --log-level) export LOG_LEVEL="$value" ;;
     --log-format) export LOG_FORMAT="$value" ;;
     --log-forward) export LOG_FORWARD="$value" ;;
@@ -45,33 +57,54 @@ while (($#)); do
   esac
 done
 
-env_files=(--env-file "$root/deploy/configs/$environment.env")
-if [[ -n "$env_file" ]]; then
-  [[ -f "$env_file" ]] || die "no such env file: $env_file"
-  env_files+=(--env-file "$(cd "$(dirname "$env_file")" && pwd)/$(basename "$env_file")")
+# shellcheck source=ops/lib.sh
+source "$root/ops/lib.sh"
+
+# Beside other installed releases, --digest chooses which one runs: that release's own script takes over.
+if [[ -n "$digest" && -f "$root/RELEASE" ]]; then
+  chosen="" releases="$(dirname "$(cd "$root" && pwd -P)")"
+  for release in "$releases"/*/; do
+    release="${release%/}"
+    [[ -f "$release/RELEASE" && -f "$release/SHA256SUMS" ]] || continue
+    id="$(release_field "$release" id)"
+    if [[ "$digest" == "$(release_digest "$release")" || ( ${#digest} -ge 7 && "$id" == "$digest"* ) ]]; then
+      chosen="$release"
+      break
+    fi
+  done
+  [[ -n "$chosen" ]] || die "no installed release has the id or digest '$digest' (installed: $(cd "$releases" && ls -d -- */ 2>/dev/null | tr -d / | tr '\n' ' '))"
+  if [[ "$(cd "$chosen" && pwd -P)" != "$(cd "$root" && pwd -P)" ]]; then
+    echo "start-silo: running release $(release_field "$chosen" id), as --digest asks" >&2
+    exec "$chosen/ops/start-silo.sh" "$environment" "${arguments[@]}"
+  fi
 fi
+
+router_build "$root"
+if [[ -f "$root/RELEASE" ]]; then
+  # A release knows what it is; the audit trail says so unless the deployment set it.
+  export BUILD_SHA="${BUILD_SHA:-$(release_field "$root" id)}"
+  [[ -f "$root/SHA256SUMS" ]] && export IMAGE_DIGEST="${IMAGE_DIGEST:-$(release_digest "$root")}"
+fi
+env_files=(--env-file "$root/deploy/configs/$environment.env" "${env_files[@]}")
 digest_args=()
 [[ -n "$digest" ]] && digest_args=(--digest "$digest")
 
-# shellcheck source=ops/lib.sh
-source "$root/ops/lib.sh"
-router_build "$root"
-
 export ROUTER_ENV="$environment"
-router=(dotnet "$root/.build/router/orleans-router.dll")
+router=(dotnet "$router_dir/orleans-router.dll")
 
 # The config guard: every problem is printed, and a silo with a bad configuration does not start.
 guard_status=0
-guard="$("${router[@]}" --check-config "${env_files[@]}" "${otel[@]}")" || guard_status=$?
+guard="$("${router[@]}" --check-config "${env_files[@]}" "${flags[@]}")" || guard_status=$?
 echo "$guard"
 if ((guard_status != 0)); then
   echo "start-silo: the config guard refused the configuration; not starting" >&2
   exit "$guard_status"
 fi
+[[ "$check_only" == true ]] && exit 0
 drain="$(sed -n 's/.*"shutdown_drain_seconds":\([0-9]*\).*/\1/p' <<<"$guard" | tail -n 1)"
 drain="${drain:-30}"
 
-"${router[@]}" "${env_files[@]}" "${digest_args[@]}" "${otel[@]}" &
+"${router[@]}" "${env_files[@]}" "${digest_args[@]}" "${flags[@]}" &
 silo=$!
 
 stop() {

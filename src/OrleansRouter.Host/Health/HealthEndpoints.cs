@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Telemetry;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
@@ -12,16 +13,24 @@ namespace OrleansRouter.Host.Health;
 /// <summary>
 /// <c>/livez</c>: the process answers (no remote call). <c>/healthz</c>: 200 only when the router is ready, else 503,
 /// with <c>router.state</c>, <c>telegram.status</c>, <c>a2a.status</c>, <c>queue.depth</c>, <c>retry_cache.usage</c>
-/// and <c>persona.rate_window</c> in the body either way.
+/// and <c>persona.rate_window</c> in the body either way, and the build and configuration that answered.
 /// </summary>
 public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/livez", (RouterHealth health) => Results.Json(new { status = "alive", uptime_seconds = Math.Round(health.Uptime.TotalSeconds, 1) }));
-        endpoints.MapGet("/healthz", (RouterHealth health, QueueGauge gauge, QueueOptions queue, PersonaMap personas, IServiceProvider services) =>
+        endpoints.MapGet("/healthz", (RouterHealth health, QueueGauge gauge, QueueOptions queue, PersonaMap personas, RouterSettings settings, IServiceProvider services) =>
         {
             var report = Report(health, gauge, queue, personas);
+            report["telegram"]!["transport"] = settings.Telegram.Mode.ToString().ToLowerInvariant();
+
+            // What runs, so that a smoke check or an operator can tell which release and configuration answered.
+            report["build"] = new JsonObject
+            {
+                ["sha"] = settings.Audit.BuildSha,
+                ["config_manifest_hash"] = settings.ManifestHash,
+            };
             if (services.GetService<LogForwardingSink>() is { } forwarding)
             {
                 report["logging"] = new JsonObject
