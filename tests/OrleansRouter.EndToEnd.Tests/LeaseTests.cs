@@ -1,4 +1,5 @@
 using OrleansRouter.EndToEnd.Support;
+using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;
 

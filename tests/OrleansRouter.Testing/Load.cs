@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using OrleansRouter.Testing;
 
-namespace OrleansRouter.EndToEnd.Support;
+namespace OrleansRouter.Testing;
 
 /// <summary>
 /// Users writing steadily into many chats until stopped; then the reckoning: for every chat, were all its
