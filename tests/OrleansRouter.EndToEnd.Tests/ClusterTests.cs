@@ -5,8 +5,9 @@ using OrleansRouter.Testing;
 namespace OrleansRouter.EndToEnd;
 
 /// <summary>
-/// Three silo processes on Redis under continuous load from a Bot API emulator: the guarantees of DESIGN.md §3
-/// through rolling restarts, a killed silo, and a Redis outage.
+/// Three silo processes on Redis under continuous load from a Bot API emulator: nothing accepted is lost, nothing is
+/// processed twice, and each chat keeps its order (docs/architecture.md) through rolling restarts, a killed silo, and
+/// a Redis outage.
 /// </summary>
 public sealed class ClusterTests
 {

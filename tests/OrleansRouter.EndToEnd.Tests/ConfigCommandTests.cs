@@ -105,6 +105,51 @@ public sealed class ConfigCommandTests : IDisposable
         Assert.All(SecretValues, secret => Assert.DoesNotContain(secret, check.Output, StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// The runbook's local bootstrap on a copy of the catalog: <c>cp .env.example .env</c>, the stub appended, then
+    /// the config guard. ROUTER_ENV comes from the process (as <c>ops/start-silo.sh local</c> sets it) or from a line
+    /// appended to the file (as docs/runbook.md does).
+    /// </summary>
+    [Theory]
+    [InlineData("process")]
+    [InlineData("file")]
+    public async Task A_copied_catalog_with_the_stub_appended_passes_the_local_guard(string routerEnvFrom)
+    {
+        var env = Path.Combine(_directory, ".env");
+        File.Copy(Path.Combine(RouterProcess.RepositoryRoot(), ".env.example"), env);
+        File.AppendAllText(env, (routerEnvFrom == "file" ? "ROUTER_ENV=local\n" : "") + "TELEGRAM_TRANSPORT_MODE=stub\n");
+        var process = routerEnvFrom == "process" ? new Dictionary<string, string> { ["ROUTER_ENV"] = "local" } : [];
+
+        await using var check = RouterProcess.Start(process, "--check-config", "--env-file", env);
+
+        Assert.True(await check.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, check.Output);
+        var summary = Assert.Single(check.EventsNamed("config.checked"));
+        Assert.Equal("valid", summary["status"]!.GetValue<string>());
+        Assert.Empty(check.EventsNamed("config.guard"));
+        Assert.Contains(check.StandardError, line => line.StartsWith("orleans-router: the configuration is valid (0 warnings); manifest sha256:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Staging_takes_the_stub_for_a_dry_run_with_a_warning_and_production_refuses_it()
+    {
+        var staging = ProductionFile("staging.env", "ROUTER_ENV=staging", "TELEGRAM_TRANSPORT_MODE=stub");
+        var production = ProductionFile("production.env", "TELEGRAM_TRANSPORT_MODE=stub");
+
+        await using var dryRun = await RunAsync("--check-config", "--env-file", staging);
+        await using var refused = await RunAsync("--check-config", "--env-file", production);
+
+        Assert.True(await dryRun.WaitForExitAsync(TimeSpan.FromSeconds(1)) == 0, dryRun.Output);
+        var warning = Assert.Single(dryRun.EventsNamed("config.guard"));
+        Assert.Equal(("TELEGRAM_TRANSPORT_MODE", "warning", "Warning"), (warning["key"]!.GetValue<string>(), warning["status"]!.GetValue<string>(), warning["level"]!.GetValue<string>()));
+        Assert.StartsWith("stub mode: a dry run; nothing reaches Telegram", warning["hint"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("valid", Assert.Single(dryRun.EventsNamed("config.checked"))["status"]!.GetValue<string>());
+
+        Assert.Equal(2, await refused.WaitForExitAsync(TimeSpan.FromSeconds(1)));
+        var error = Assert.Single(refused.EventsNamed("config.guard"));
+        Assert.Equal(("TELEGRAM_TRANSPORT_MODE", "error"), (error["key"]!.GetValue<string>(), error["status"]!.GetValue<string>()));
+        Assert.All(SecretValues, secret => Assert.DoesNotContain(secret, dryRun.Output + refused.Output, StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Diff_config_lists_the_changes_and_max_diff_is_the_promotion_gate()
     {

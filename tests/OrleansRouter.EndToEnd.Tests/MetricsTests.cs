@@ -40,6 +40,7 @@ public sealed partial class MetricsTests : IDisposable
                 ["PERSONA_MAP_FILE"] = personas,
                 ["METRICS_ENDPOINT"] = metricsUrl.Authority,
                 ["METRICS_EMIT_SECONDS"] = "1",
+                ["BUILD_SHA"] = "e2e0123",
             },
             "--emit-metrics", "stdout");
         await router.WaitForHealthyAsync();
@@ -66,6 +67,13 @@ public sealed partial class MetricsTests : IDisposable
         Assert.Equal(5, Value(after, "telegram_send_total", "result=\"ok\""));
         Assert.Equal(0, Value(after, "queue_depth"));
         Assert.True(Value(after, "router_uptime_seconds") > Value(before, "router_uptime_seconds"));
+        Assert.Equal(1, Value(after, "router_ready"));
+        var manifestHash = Assert.Single(router.EventsNamed("deploy.audit"))["config_manifest_hash"]!.GetValue<string>();
+        var build = Assert.Single(after["router_build_info"]);
+        Assert.Equal(1, build.Value);
+        var buildLabels = Labels(build.Labels).Where(l => !l.StartsWith("otel_scope_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["build_sha=\"e2e0123\"", $"config_manifest_hash=\"{manifestHash}\""], buildLabels.SkipLast(1));
+        Assert.Matches(@"^version=""\d+\.\d+\.\d+""$", buildLabels[^1]);
         Assert.Contains(after.Keys, name => name.StartsWith("orleans_", StringComparison.Ordinal));
         Assert.Contains(after.Keys, name => name.StartsWith("process_runtime_dotnet_", StringComparison.Ordinal) || name.StartsWith("dotnet_", StringComparison.Ordinal));
 
@@ -78,7 +86,7 @@ public sealed partial class MetricsTests : IDisposable
         // router's own metrics is only the one its design asks for: the runbook's name latency_round_trip_ms.
         var (exitCode, output) = await PromtoolCheckAsync(await Http.GetStringAsync(metricsUrl));
         Assert.True(exitCode is 0 or 3, output);
-        var ours = new[] { "latency_round_trip_ms", "queue_depth", "a2a_failure_total", "router_uptime_seconds", "rate_limit_hit_total", "telegram_send_total" };
+        var ours = new[] { "latency_round_trip_ms", "queue_depth", "a2a_failure_total", "router_uptime_seconds", "rate_limit_hit_total", "telegram_send_total", "router_build_info", "router_ready" };
         Assert.Equal(
             ["latency_round_trip_ms metric names should not contain abbreviated units"],
             output.Split('\n').Where(line => ours.Any(name => line.StartsWith(name + " ", StringComparison.Ordinal))).ToList());
@@ -92,18 +100,51 @@ public sealed partial class MetricsTests : IDisposable
         Assert.Equal("counter", failures["type"]!.GetValue<string>());
         Assert.Equal(1, failures["points"]![0]!["value"]!.GetValue<long>());
         Assert.Equal("fatal", failures["points"]![0]!["labels"]!["classification"]!.GetValue<string>());
+        var ready = Snapshot(router, "router_ready")!;
+        Assert.Equal("gauge", ready["type"]!.GetValue<string>());
+        Assert.Equal(1, ready["points"]![0]!["value"]!.GetValue<long>());
+        var buildInfo = Snapshot(router, "router_build_info")!["points"]![0]!;
+        Assert.Equal(1, buildInfo["value"]!.GetValue<long>());
+        Assert.Equal("e2e0123", buildInfo["labels"]!["build_sha"]!.GetValue<string>());
+        Assert.Equal(manifestHash, buildInfo["labels"]!["config_manifest_hash"]!.GetValue<string>());
+        Assert.Equal(buildLabels[^1], $"version=\"{buildInfo["labels"]!["version"]!.GetValue<string>()}\"");
     }
+
+    /// <summary>The <c>name="value"</c> pairs of a sample's label text.</summary>
+    private static IEnumerable<string> Labels(string labels) => LabelPair().Matches(labels).Select(m => m.Value);
 
     /// <summary>The metric names in the expressions of deploy/prometheus/alerts.yml and deploy/grafana/*.json.</summary>
     private static IReadOnlySet<string> MetricNamesUsedInDeploy()
     {
         var deploy = Path.Combine(RouterProcess.RepositoryRoot(), "deploy");
-        var expressions = AlertExpression().Matches(File.ReadAllText(Path.Combine(deploy, "prometheus", "alerts.yml"))).Select(m => m.Groups["expr"].Value)
+        var expressions = AlertExpressions(File.ReadAllLines(Path.Combine(deploy, "prometheus", "alerts.yml")))
             .Concat(Directory.GetFiles(Path.Combine(deploy, "grafana"), "*.json").SelectMany(file => Expressions(JsonNode.Parse(File.ReadAllText(file)))));
-        string[] families = ["latency_round_trip_ms", "queue_depth", "a2a_failure", "router_uptime", "rate_limit_hit", "telegram_send", "orleans_"];
+        string[] families = ["latency_round_trip_ms", "queue_depth", "a2a_failure", "router_", "rate_limit_hit", "telegram_send", "orleans_"];
         return expressions.SelectMany(e => Identifier().Matches(e).Select(m => m.Value))
             .Where(token => families.Any(family => token.StartsWith(family, StringComparison.Ordinal)))
             .ToHashSet();
+    }
+
+    /// <summary>Each <c>expr:</c> of a rules file, on its line or as a block (<c>expr: |</c>) on the more indented lines below.</summary>
+    private static IEnumerable<string> AlertExpressions(string[] lines)
+    {
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (AlertExpression().Match(lines[i]) is not { Success: true } match)
+            {
+                continue;
+            }
+
+            var expr = match.Groups["expr"].Value.Trim();
+            if (expr is ['|' or '>', ..])
+            {
+                var indent = match.Groups["indent"].Value.Length;
+                var block = lines.Skip(i + 1).TakeWhile(line => line.Trim().Length == 0 || line.Length - line.TrimStart().Length > indent);
+                expr = string.Join("\n", block);
+            }
+
+            yield return expr;
+        }
     }
 
     private static IEnumerable<string> Expressions(JsonNode? node) => node switch
@@ -143,8 +184,11 @@ public sealed partial class MetricsTests : IDisposable
         return (promtool.ExitCode, output);
     }
 
-    [GeneratedRegex(@"^\s*expr:\s*(?<expr>.+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?<indent>\s*)expr:\s*(?<expr>.+)$")]
     private static partial Regex AlertExpression();
+
+    [GeneratedRegex(@"[a-zA-Z_][a-zA-Z0-9_]*=""(?:[^""\\]|\\.)*""")]
+    private static partial Regex LabelPair();
 
     [GeneratedRegex("[a-z_][a-z0-9_]*")]
     private static partial Regex Identifier();

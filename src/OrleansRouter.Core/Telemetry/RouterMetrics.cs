@@ -5,7 +5,7 @@ using OrleansRouter.Queues;
 namespace OrleansRouter.Telemetry;
 
 /// <summary>
-/// The router's own metrics, under the names of the runbook (DESIGN.md §6), on the <c>OrleansRouter</c> meter. They
+/// The router's own metrics, under the runbook's names (docs/observability.md), on the <c>OrleansRouter</c> meter. They
 /// carry no unit, so that Prometheus shows these names as they are (a counter gains <c>_total</c> once).
 /// </summary>
 public sealed class RouterMetrics : IDisposable

@@ -18,6 +18,9 @@ namespace OrleansRouter.Host.Configuration;
 /// </summary>
 public sealed partial class RouterSettingsReader
 {
+    /// <summary>The hint of the staging dry-run warning; operators and tests look for these words.</summary>
+    public const string StubDryRunHint = "stub mode: a dry run; nothing reaches Telegram (TELEGRAM_TRANSPORT_MODE=live serves the bot)";
+
     private readonly ConfigLayers _layers;
     private readonly List<ConfigProblem> _problems;
     private readonly DateTimeOffset _now;
@@ -101,6 +104,7 @@ public sealed partial class RouterSettingsReader
         var probe = Int(ConfigKeys.HealthProbeSeconds, 1, 3600);
         var tick = Int(ConfigKeys.HealthTickSeconds, 1, 86400);
         RequireDeployedShape(telegram, cluster);
+        WarnAboutAnExposedStub(telegram, http);
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
@@ -542,8 +546,9 @@ public sealed partial class RouterSettingsReader
     }
 
     /// <summary>
-    /// Staging and production run as a real cluster on real Telegram: the live transport and Redis for both
-    /// storage and clustering. <c>local</c> may use the embedded stand-ins.
+    /// Staging and production run as a real cluster: Redis for both storage and clustering. Production runs on real
+    /// Telegram; staging may run on the stub for a dry run (a warning), with the rest of its shape unchanged, so that
+    /// the dry run checks what the deployment will meet. <c>local</c> may use the embedded stand-ins.
     /// </summary>
     private void RequireDeployedShape(TelegramSettings? telegram, ClusterSettings? cluster)
     {
@@ -553,9 +558,16 @@ public sealed partial class RouterSettingsReader
         }
 
         var name = _layers.Environment.Value.ToString().ToLowerInvariant();
-        if (telegram?.Mode == TransportMode.Stub)
+        if (telegram?.Mode == TransportMode.Stub && _layers.Environment == RouterEnvironment.Staging)
         {
-            Report(ConfigKeys.TelegramTransportMode, $"is stub, which {name} does not allow", "set TELEGRAM_TRANSPORT_MODE=live");
+            // A stub silo in a live cluster would take the poller lease and host live chats, whose replies would then go to its stub.
+            _problems.Add(ConfigProblem.Warning(ConfigKeys.TelegramTransportMode,
+                "is stub: a dry run of staging on the embedded Bot API; give it a cluster of its own (ORLEANS_CLUSTER_ID and ORLEANS_SERVICE_ID apart from any live silos')",
+                StubDryRunHint));
+        }
+        else if (telegram?.Mode == TransportMode.Stub)
+        {
+            Report(ConfigKeys.TelegramTransportMode, $"is stub, which {name} does not allow", "set TELEGRAM_TRANSPORT_MODE=live; dry runs on the stub belong in staging");
         }
 
         if (cluster?.Storage == StorageMode.Memory)
@@ -566,6 +578,17 @@ public sealed partial class RouterSettingsReader
         if (cluster?.Clustering == ClusteringMode.Localhost)
         {
             Report(ConfigKeys.OrleansClustering, $"is localhost, which {name} does not allow", "set ORLEANS_CLUSTERING=redis");
+        }
+    }
+
+    /// <summary>The stub Bot API's <c>/stub/chats</c> endpoints take messages from anyone who reaches them, and pass them to the agents.</summary>
+    private void WarnAboutAnExposedStub(TelegramSettings? telegram, HttpEndpoint? http)
+    {
+        if (telegram?.Mode == TransportMode.Stub && http is { IsLoopback: false })
+        {
+            _problems.Add(ConfigProblem.Warning(ConfigKeys.HttpEndpoint,
+                $"is {http}, off loopback, where the stub Bot API takes messages for the agents from anyone who reaches it",
+                "bind HTTP_ENDPOINT to 127.0.0.1 for a dry run, or keep the port closed to all but the operators"));
         }
     }
 

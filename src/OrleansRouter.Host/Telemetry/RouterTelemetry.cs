@@ -27,6 +27,8 @@ public static class RouterTelemetry
 
     public static WebApplicationBuilder AddRouterTelemetry(this WebApplicationBuilder builder, RouterSettings settings)
     {
+        builder.Services.AddSingleton(BuildInfo.Of(settings));
+        builder.Services.AddSingleton<SiloStatusMetrics>();
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource
                 .AddService(ServiceName, serviceVersion: settings.Audit.BuildSha, serviceInstanceId: $"{Environment.MachineName}:{settings.Cluster.SiloPort}")
@@ -70,9 +72,13 @@ public static class RouterTelemetry
         return builder;
     }
 
-    /// <summary>Prometheus's scrape endpoint, <c>/metrics</c>; <see cref="Hosting.SidePorts"/> keeps it to its own port.</summary>
+    /// <summary>
+    /// Prometheus's scrape endpoint, <c>/metrics</c>; <see cref="Hosting.SidePorts"/> keeps it to its own port. The
+    /// silo's status gauges are made here, before the first scrape or snapshot, as nothing else asks for them.
+    /// </summary>
     public static WebApplication MapRouterMetrics(this WebApplication app, RouterSettings settings)
     {
+        app.Services.GetRequiredService<SiloStatusMetrics>();
         if (settings.Metrics.Prometheus is not null)
         {
             app.MapPrometheusScrapingEndpoint(MetricsPath);

@@ -68,7 +68,16 @@ public sealed class ConfigGuardTests : IDisposable
     {
         // case name, changes (KEY=VALUE, KEY= removes, FILE:KEY=VALUE goes in an env file, PERSONAS=json), problems expected ("error KEY" / "warning KEY")
         { "valid staging", [], [] },
-        { "staging on the stub", ["TELEGRAM_TRANSPORT_MODE=stub"], ["error TELEGRAM_TRANSPORT_MODE"] },
+        { "staging on the stub, a dry run", ["TELEGRAM_TRANSPORT_MODE=stub"], ["warning TELEGRAM_TRANSPORT_MODE"] },
+        { "a staging dry run needs no bot token", ["TELEGRAM_TRANSPORT_MODE=stub", "TELEGRAM_BOT_TOKEN=", "TELEGRAM_BOT_TOKEN_ROTATED_AT="], ["warning TELEGRAM_TRANSPORT_MODE"] },
+        { "a staging dry run still needs Redis", ["TELEGRAM_TRANSPORT_MODE=stub", "ORLEANS_STORAGE=memory"], ["warning ORLEANS_STORAGE", "warning TELEGRAM_TRANSPORT_MODE", "error ORLEANS_STORAGE"] },
+        { "a staging dry run with its stub off loopback", ["TELEGRAM_TRANSPORT_MODE=stub", "HTTP_ENDPOINT=:8080"], ["warning TELEGRAM_TRANSPORT_MODE", "warning HTTP_ENDPOINT"] },
+        { "production on the stub", ["ROUTER_ENV=production", "TELEGRAM_TRANSPORT_MODE=stub"], ["error TELEGRAM_TRANSPORT_MODE"] },
+        { "production live off loopback", ["ROUTER_ENV=production", "HTTP_ENDPOINT=:8080"], [] },
+        {
+            "local on the stub off loopback", ["ROUTER_ENV=local", "TELEGRAM_TRANSPORT_MODE=stub", "HTTP_ENDPOINT=:8080", "ORLEANS_STORAGE=memory", "ORLEANS_CLUSTERING=localhost"],
+            ["warning HTTP_ENDPOINT"]
+        },
         { "staging on memory storage", ["ORLEANS_STORAGE=memory"], ["warning ORLEANS_STORAGE", "error ORLEANS_STORAGE"] },
         { "staging on localhost clustering", ["ORLEANS_CLUSTERING=localhost"], ["error ORLEANS_CLUSTERING"] },
         { "staging without Redis", ["REDIS_CONNECTION_STRING="], ["error REDIS_CONNECTION_STRING"] },
