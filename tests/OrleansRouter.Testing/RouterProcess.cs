@@ -77,6 +77,10 @@ public sealed partial class RouterProcess : IAsyncDisposable
     public static RouterProcess StartSiloScript(string environmentName, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Launch("setsid", ["bash", Path.Combine(RepositoryRoot(), "ops", "start-silo.sh"), environmentName, .. args], environment, group: true);
 
+    /// <summary>Runs a script of the repository's or of a release's (<c>ops/launch.sh</c>, say) the way <see cref="StartSiloScript"/> does.</summary>
+    public static RouterProcess StartScript(string script, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("setsid", ["bash", script, .. args], environment, group: true);
+
     private static RouterProcess Launch(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, bool group)
     {
         var settings = new Dictionary<string, string>(environment);

@@ -137,7 +137,7 @@ public static class RouterHosting
 
         var health = app.Services.GetRequiredService<RouterHealth>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OrleansRouter");
-        HostLog.Starting(logger, settings.Environment.ToString().ToLowerInvariant(), settings.Telegram.Mode.ToString().ToLowerInvariant(),
+        HostLog.Starting(logger, settings.Environment.ToString().ToLowerInvariant(), settings.Cluster.ClusterId, settings.Telegram.Mode.ToString().ToLowerInvariant(),
             settings.Telegram.Ingress.ToString().ToLowerInvariant(), settings.Personas.All.Count(), settings.Http.ToString(), settings.Cluster.SiloPort);
         var audit = settings.Audit;
         HostLog.DeployAudit(logger, audit.ImageDigest, audit.BuildSha, LockHash.Value, settings.ManifestHash, audit.OperatorId, audit.ApproverId, audit.SecretVersions);

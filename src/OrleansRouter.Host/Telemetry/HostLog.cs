@@ -6,8 +6,8 @@ namespace OrleansRouter.Host.Telemetry;
 internal static partial class HostLog
 {
     [LoggerMessage(EventName = "router.starting", Level = LogLevel.Information,
-        Message = "Starting in {router_env}: Telegram {transport} by {ingress}, personas: {persona_count}, HTTP on {http_endpoint}, silo port {silo_port}")]
-    public static partial void Starting(ILogger logger, string router_env, string transport, string ingress, int persona_count, string http_endpoint, int silo_port);
+        Message = "Starting in {router_env}, cluster {cluster_id}: Telegram {transport} by {ingress}, personas: {persona_count}, HTTP on {http_endpoint}, silo port {silo_port}")]
+    public static partial void Starting(ILogger logger, string router_env, string cluster_id, string transport, string ingress, int persona_count, string http_endpoint, int silo_port);
 
     [LoggerMessage(EventName = "router.ready", Level = LogLevel.Information, Message = "Ready: Telegram and every agent answer")]
     public static partial void Ready(ILogger logger);
