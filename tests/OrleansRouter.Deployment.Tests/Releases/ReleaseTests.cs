@@ -44,7 +44,17 @@ public sealed class ReleaseTests : IAsyncLifetime
     public async Task A_release_is_made_only_from_a_clean_tree_and_carries_its_checksums_lock_hash_and_SBOM()
     {
         var first = await CommitAsync("first");
-        var tarball = await ReleaseAsync(first);
+        var (tarball, made) = await ReleaseAsync(first, "--sign");
+
+        // Signing is wired in; where cosign is missing the release says it is unsigned rather than failing.
+        if (await Command.RunAsync("bash", ["-c", "command -v cosign"], TimeSpan.FromSeconds(10)) is { ExitCode: 0 })
+        {
+            Assert.True(File.Exists($"{tarball}.sig"), made.ToString());
+        }
+        else
+        {
+            Assert.Contains("cosign is not installed; the release is not signed", made.StandardError, StringComparison.Ordinal);
+        }
 
         Assert.Equal(0, (await RunAsync("sha256sum", ["-c", $"{Path.GetFileName(tarball)}.sha256"], Dist)).ExitCode);
         var tree = Path.Combine(_directory, "unpacked");
@@ -74,9 +84,9 @@ public sealed class ReleaseTests : IAsyncLifetime
     public async Task Install_upgrade_and_rollback_each_end_healthy_on_the_chosen_release_and_lose_nothing_in_flight()
     {
         var first = await CommitAsync("first");
-        var firstTarball = await ReleaseAsync(first);
+        var (firstTarball, _) = await ReleaseAsync(first);
         var second = await CommitAsync("second");
-        var secondTarball = await ReleaseAsync(second);
+        var (secondTarball, _) = await ReleaseAsync(second);
 
         await using var redis = await RedisServer.StartAsync(durable: true);
         await using var telegram = await BotApiEmulator.StartAsync();
@@ -108,7 +118,7 @@ public sealed class ReleaseTests : IAsyncLifetime
     public async Task A_damaged_artifact_is_refused_and_changes_nothing()
     {
         var first = await CommitAsync("first");
-        var tarball = await ReleaseAsync(first);
+        var (tarball, _) = await ReleaseAsync(first);
         await File.AppendAllTextAsync(tarball, "tampered");
 
         var refused = await InstallReleaseAsync(tarball, expectedExitCode: 2);
@@ -143,15 +153,19 @@ public sealed class ReleaseTests : IAsyncLifetime
         return (await RunAsync("git", ["rev-parse", "HEAD"], Repository)).StandardOutput.Trim();
     }
 
-    private async Task<string> ReleaseAsync(string sha)
+    private async Task<(string Tarball, CommandResult Output)> ReleaseAsync(string sha, params string[] options)
     {
-        await RunAsync("bash", [Path.Combine(Repository, "ops", "release.sh"), "--out", Dist, "--image", "no"], Repository);
+        var made = await RunAsync("bash", [Path.Combine(Repository, "ops", "release.sh"), "--out", Dist, "--image", "no", .. options], Repository);
         var tarball = Path.Combine(Dist, $"orleans-router-{sha}.tar.gz");
         Assert.True(File.Exists(tarball), $"release.sh made {tarball}");
-        return tarball;
+        return (tarball, made);
     }
 
-    private Task InstallAsync(string tarball) => InstallReleaseAsync(tarball);
+    private async Task InstallAsync(string tarball)
+    {
+        var installed = await InstallReleaseAsync(tarball);
+        Assert.Contains("not verified", installed.StandardError, StringComparison.Ordinal);
+    }
 
     private Task<CommandResult> InstallReleaseAsync(string what, int expectedExitCode = 0)
     {
