@@ -10,7 +10,11 @@ public sealed record CatalogSecret(string Key, int? RotationDays)
     /// <summary>The prefix a family's keys share (<c>A2A_TOKEN_</c>), or null for a single key.</summary>
     public string? FamilyPrefix => Key.EndsWith('>') ? Key[..Key.IndexOf('<', StringComparison.Ordinal)] : null;
 
-    public bool Names(string key) => FamilyPrefix is { } prefix ? key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length : key == Key;
+    /// <summary>Whether <paramref name="key"/> is this secret (or one of its family); a <c>_ROTATED_AT</c> date is not a secret.</summary>
+    public bool Names(string key) =>
+        FamilyPrefix is { } prefix
+            ? key.StartsWith(prefix, StringComparison.Ordinal) && key.Length > prefix.Length && !key.EndsWith("_ROTATED_AT", StringComparison.Ordinal)
+            : key == Key;
 }
 
 /// <summary>The repository's configuration files as the tests read them: .env.example, deploy/configs, deploy/k8s/secrets.env.example.</summary>

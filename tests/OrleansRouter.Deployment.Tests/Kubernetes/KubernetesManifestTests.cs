@@ -53,6 +53,42 @@ public sealed class KubernetesManifestTests(RenderedManifests manifests) : IClas
         Assert.NotEmpty(invariant.Violations(production.With(invariant.Break)));
     }
 
+    [Fact]
+    public async Task A_persona_token_is_served_by_the_secrets_file_or_a_secretKeyRef_and_by_nothing_else()
+    {
+        var production = await manifests.Of("overlays/production");
+        static void AddPersona(Rendering r)
+        {
+            var map = r.OfKind("ConfigMap").Single(m => m.Name()!.StartsWith("telegram-router-personas", StringComparison.Ordinal));
+            var personas = JsonNode.Parse(map["data"]!["personas.json"]!.GetValue<string>())!;
+            personas["personas"]!["planner"] = new JsonObject
+            {
+                ["agent_url"] = "https://agents.example.com/planner",
+                ["auth"] = new JsonObject { ["scheme"] = "bearer", ["token_env"] = "A2A_TOKEN_PLANNER" },
+            };
+            map["data"]!["personas.json"] = personas.ToJsonString();
+        }
+
+        var unserved = SecretInvariant.Violations(production.With(AddPersona)).ToList();
+        var fromSecretKeyRef = SecretInvariant.Violations(production.With(r =>
+        {
+            AddPersona(r);
+            foreach (var d in r.SiloDeployments())
+            {
+                Silos.RouterOf(d)["env"]!.AsArray().Add(new JsonObject
+                {
+                    ["name"] = "A2A_TOKEN_PLANNER",
+                    ["valueFrom"] = new JsonObject { ["secretKeyRef"] = new JsonObject { ["name"] = "planner", ["key"] = "token" } },
+                });
+                Silos.RouterOf(d)["env"]!.AsArray().Add(new JsonObject { ["name"] = "A2A_TOKEN_PLANNER_ROTATED_AT", ["value"] = "2026-11-30" });
+            }
+        })).ToList();
+
+        Assert.Contains(unserved, v => v.Contains("needs A2A_TOKEN_PLANNER", StringComparison.Ordinal));
+        Assert.Contains(unserved, v => v.Contains("nothing provides A2A_TOKEN_PLANNER_ROTATED_AT", StringComparison.Ordinal));
+        Assert.Empty(fromSecretKeyRef);
+    }
+
     [Theory]
     [MemberData(nameof(Targets))]
     public async Task Checkov_finds_nothing_that_is_not_waived_with_a_reason(string target)
