@@ -119,8 +119,14 @@ public static partial class ManifestInvariants
     private static IEnumerable<string> Liveness(Rendering r) => r.SiloDeployments().SelectMany(d =>
     {
         var router = Silos.RouterOf(d);
-        return router["livenessProbe"] is JsonObject probe ? HttpGet(router, probe, $"{d.Describe()} livenessProbe", "/livez") : [$"{d.Describe()} has no livenessProbe"];
+        return router["livenessProbe"] is JsonObject probe
+            ? HttpGet(router, probe, $"{d.Describe()} livenessProbe", "/livez").Concat(SingleSuccess(probe, $"{d.Describe()} livenessProbe"))
+            : [$"{d.Describe()} has no livenessProbe"];
     });
+
+    /// <summary>The API server rejects a liveness or startup probe whose successThreshold is not 1 (the schema cannot say so).</summary>
+    private static IEnumerable<string> SingleSuccess(JsonObject probe, string what) =>
+        (probe["successThreshold"].Number() ?? 1) == 1 ? [] : [$"{what}: successThreshold must be 1"];
 
     private static IEnumerable<string> Startup(Rendering r) => r.SiloDeployments().SelectMany(d =>
     {
@@ -132,6 +138,7 @@ public static partial class ManifestInvariants
 
         var seconds = (probe["periodSeconds"].Number() ?? 10) * (probe["failureThreshold"].Number() ?? 3);
         return HttpGet(router, probe, $"{d.Describe()} startupProbe", "/livez")
+            .Concat(SingleSuccess(probe, $"{d.Describe()} startupProbe"))
             .Concat(seconds >= 60 ? [] : [$"{d.Describe()} startupProbe allows {seconds} s, less than a minute, for the config guard and the silo's start"]);
     });
 
