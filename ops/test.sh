@@ -28,9 +28,21 @@ need promtool prometheus || abort "could not install prometheus (for promtool); 
 promtool --version 2>&1 | head -n 1
 need chromium chromium || abort "could not install chromium; install it and run again"   # the dashboard page, headless
 chromium --version
+# The deployment paths: smoke.sh (curl, jq), the Procfile's runner (Debian's Foreman), systemd-analyze for the unit,
+# kubectl's kustomize for the manifests, Redis Sentinel for failover.
+need jq jq || abort "could not install jq; install it and run again"
+need curl curl || abort "could not install curl; install it and run again"
+need foreman ruby-foreman || abort "could not install ruby-foreman (for foreman); install it and run again"
+need systemd-analyze systemd || abort "could not install systemd (for systemd-analyze); install it and run again"
+need kubectl kubernetes-client || abort "could not install kubernetes-client (for kubectl); install it and run again"
+kubectl version --client 2>/dev/null | head -n 1
+need redis-sentinel redis-sentinel || abort "could not install redis-sentinel; install it and run again"
+need npm npm || abort "could not install npm; install it and run again"
 
 step "Restore (locked)"
 dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"
+dotnet tool restore || abort "the dotnet tools of .config/dotnet-tools.json (CycloneDX, for release SBOMs) could not be restored"
+npm ci --prefix tests/tools/k8s-validate --no-audit --no-fund --silent || abort "npm ci for the Kubernetes schema validator failed"
 
 step "Build ($configuration)"
 dotnet build OrleansRouter.sln -c "$configuration" --no-restore -nologo -v minimal || abort "the build failed"
