@@ -65,18 +65,18 @@ source "$root/ops/lib.sh"
 # that release's own script takes over, and records its own id and digest. A release elsewhere (the image's /app)
 # and a checkout record --digest as the image digest.
 if [[ -n "$digest" && -f "$root/RELEASE" && "$(basename "$(dirname "$(cd "$root" && pwd -P)")")" == releases ]]; then
-  releases="$(dirname "$(cd "$root" && pwd -P)")" matches=() installed=()
+  releases="$(dirname "$(cd "$root" && pwd -P)")" matches=() matched=() installed=()
   for release in "$releases"/*/; do
     release="${release%/}"
     [[ -f "$release/RELEASE" && -f "$release/SHA256SUMS" ]] || continue
     id="$(release_field "$release" id)"
     installed+=("$id")
     if [[ "$digest" == "$(release_digest "$release")" || ( ${#digest} -ge 7 && "$id" == "$digest"* ) ]]; then
-      matches+=("$release")
+      matches+=("$release") matched+=("$id")
     fi
   done
   ((${#matches[@]} > 0)) || die "no installed release has the id or digest '$digest' (installed: ${installed[*]:-none})"
-  ((${#matches[@]} == 1)) || die "'$digest' names more than one installed release ($(for m in "${matches[@]}"; do basename "$m"; done | tr '\n' ' ')); give more of the id"
+  ((${#matches[@]} == 1)) || die "'$digest' names more than one installed release (${matched[*]}); give more of the id"
   chosen="${matches[0]}"
   if [[ "$(cd "$chosen" && pwd -P)" != "$(cd "$root" && pwd -P)" ]]; then
     echo "start-silo: running release $(release_field "$chosen" id), as --digest asks" >&2

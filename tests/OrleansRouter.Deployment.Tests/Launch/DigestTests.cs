@@ -58,6 +58,22 @@ public sealed class DigestTests : IDisposable
     }
 
     [Fact]
+    public async Task An_id_prefix_two_installed_releases_share_exits_with_code_2()
+    {
+        var releases = Path.Combine(_directory, "releases");
+        var shared = ReleaseStage.NewId()[..8];
+        foreach (var id in new[] { shared + "1", shared + "2" })
+        {
+            await ReleaseStage.StageAsync(Path.Combine(releases, id), id);
+        }
+
+        var refused = await Command.RunAsync("bash", [Script(Path.Combine(releases, shared + "1")), "local", "--digest", shared], TimeSpan.FromMinutes(1));
+
+        Assert.True(refused.ExitCode == 2, $"start-silo.sh refuses:\n{refused}");
+        Assert.Contains($"start-silo: '{shared}' names more than one installed release ({shared}1 {shared}2); give more of the id", refused.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_release_outside_a_releases_directory_records_the_digest_as_the_image_digest()
     {
         var id = ReleaseStage.NewId();
