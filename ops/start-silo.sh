@@ -9,15 +9,16 @@
 # then deploy/configs/<env>.env, then the router's built-in defaults (`local` needs nothing else). From a source
 # checkout the router is published once with a locked restore into .build/router and reused while the sources are
 # unchanged; a release (ops/release.sh) runs the build it carries. In a release installed beside others
-# (ops/install-release.sh), --digest names the release to run, by id or digest; elsewhere it is recorded as the
-# image digest. SIGINT and SIGTERM reach the silo as SIGTERM: it drains for up to SHUTDOWN_DRAIN_SECONDS and stops;
-# ten seconds after that it is killed. The exit code is the silo's. --check-only runs the config guard alone, on the
-# same layers (exit 0 valid, 2 not), as a release phase or an ExecStartPre does.
+# (ops/install-release.sh: PREFIX/releases/<id>), --digest names the release to run, by its digest or the first 7
+# or more characters of its id, and exits 2 naming the installed ones when none matches; elsewhere (a checkout, the
+# image) it is recorded as the image digest. SIGINT and SIGTERM reach the silo as SIGTERM: it drains for up to
+# SHUTDOWN_DRAIN_SECONDS and stops; ten seconds after that it is killed. The exit code is the silo's. --check-only
+# runs the config guard alone, on the same layers (exit 0 valid, 2 not), as a release phase or an ExecStartPre does.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 die() { echo "start-silo: $*" >&2; echo >&2; usage >&2; exit 2; }
 
 environment="${1:-}"
@@ -60,23 +61,31 @@ done
 # shellcheck source=ops/lib.sh
 source "$root/ops/lib.sh"
 
-# Beside other installed releases, --digest chooses which one runs: that release's own script takes over.
-if [[ -n "$digest" && -f "$root/RELEASE" ]]; then
-  chosen="" releases="$(dirname "$(cd "$root" && pwd -P)")"
+# Beside other installed releases (ops/install-release.sh's PREFIX/releases/<id>), --digest chooses which one runs:
+# that release's own script takes over, and records its own id and digest. A release elsewhere (the image's /app)
+# and a checkout record --digest as the image digest.
+if [[ -n "$digest" && -f "$root/RELEASE" && "$(basename "$(dirname "$(cd "$root" && pwd -P)")")" == releases ]]; then
+  releases="$(dirname "$(cd "$root" && pwd -P)")" matches=() matched=() installed=()
   for release in "$releases"/*/; do
     release="${release%/}"
     [[ -f "$release/RELEASE" && -f "$release/SHA256SUMS" ]] || continue
     id="$(release_field "$release" id)"
+    installed+=("$id")
     if [[ "$digest" == "$(release_digest "$release")" || ( ${#digest} -ge 7 && "$id" == "$digest"* ) ]]; then
-      chosen="$release"
-      break
+      matches+=("$release") matched+=("$id")
     fi
   done
-  [[ -n "$chosen" ]] || die "no installed release has the id or digest '$digest' (installed: $(cd "$releases" && ls -d -- */ 2>/dev/null | tr -d / | tr '\n' ' '))"
+  ((${#matches[@]} > 0)) || die "no installed release has the id or digest '$digest' (installed: ${installed[*]:-none})"
+  ((${#matches[@]} == 1)) || die "'$digest' names more than one installed release (${matched[*]}); give more of the id"
+  chosen="${matches[0]}"
   if [[ "$(cd "$chosen" && pwd -P)" != "$(cd "$root" && pwd -P)" ]]; then
     echo "start-silo: running release $(release_field "$chosen" id), as --digest asks" >&2
+    # What this release would have recorded describes it, not the one asked for.
+    unset BUILD_SHA IMAGE_DIGEST
     exec "$chosen/ops/start-silo.sh" "$environment" "${arguments[@]}"
   fi
+  # This is the release asked for: its audit trail names its own digest below, not the words it was asked by.
+  digest=""
 fi
 
 router_build "$root"

@@ -38,6 +38,8 @@ need kubectl kubernetes-client || abort "could not install kubernetes-client (fo
 kubectl version --client 2>/dev/null | head -n 1
 need redis-sentinel redis-sentinel || abort "could not install redis-sentinel; install it and run again"
 need npm npm || abort "could not install npm; install it and run again"
+need gcc gcc || abort "could not install gcc; install it and run again"   # the unit's address-family filter, in a test
+need setpriv util-linux || abort "could not install util-linux (for setpriv); install it and run again"
 
 step "Restore (locked)"
 dotnet restore OrleansRouter.sln --locked-mode || abort "the locked restore failed: packages.lock.json and the project files disagree"

@@ -77,9 +77,13 @@ public sealed partial class RouterProcess : IAsyncDisposable
     public static RouterProcess StartSiloScript(string environmentName, IReadOnlyDictionary<string, string> environment, params string[] args) =>
         Launch("setsid", ["bash", Path.Combine(RepositoryRoot(), "ops", "start-silo.sh"), environmentName, .. args], environment, group: true);
 
-    /// <summary>Runs a script of the repository's or of a release's (<c>ops/launch.sh</c>, say) the way <see cref="StartSiloScript"/> does.</summary>
-    public static RouterProcess StartScript(string script, IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        Launch("setsid", ["bash", script, .. args], environment, group: true);
+    /// <summary>
+    /// Runs <paramref name="program"/> that starts a silo (a release's script, a Procfile runner, a unit's command
+    /// line) as <see cref="StartSiloScript"/> runs the script: in a process group of its own, from the temporary
+    /// directory, with <paramref name="environment"/> and fresh loopback ports (unless given).
+    /// </summary>
+    public static RouterProcess StartProgram(string program, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("setsid", [program, .. args], environment, group: true);
 
     private static RouterProcess Launch(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment, bool group)
     {

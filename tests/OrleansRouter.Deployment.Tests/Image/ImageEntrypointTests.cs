@@ -95,7 +95,7 @@ public sealed class ImageEntrypointTests : IAsyncLifetime
 
         environment["ROUTER_SECRETS_FILE"] = secretsFile;
         var entrypoint = Image.Entrypoint.Single().Replace(Image.WorkingDirectory, App, StringComparison.Ordinal);
-        return RouterProcess.StartScript(entrypoint, environment);
+        return RouterProcess.StartProgram("bash", environment, entrypoint);
     }
 
     private static Dictionary<string, string> Ports() => new()
