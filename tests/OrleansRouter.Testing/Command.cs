@@ -12,7 +12,8 @@ public sealed record CommandResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>
 /// Runs a program to its end, as an operator runs a script: arguments as given, the environment inherited with
-/// <c>environment</c> on top (a null value removes a variable). Fails the test when it takes longer than the timeout.
+/// <c>environment</c> on top (a null value removes a variable), <c>standardInput</c> written to it. Fails the test
+/// when it takes longer than the timeout.
 /// </summary>
 public static class Command
 {
@@ -21,7 +22,8 @@ public static class Command
         IEnumerable<string> args,
         TimeSpan timeout,
         string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? standardInput = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -49,9 +51,14 @@ public static class Command
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
+        process.StandardInput.Close();
         using var deadline = new CancellationTokenSource(timeout);
         try
         {

@@ -1,3 +1,5 @@
+using OrleansRouter.Testing;
+
 namespace OrleansRouter.Deployment.Kubernetes;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace OrleansRouter.Deployment.Kubernetes;
 /// </summary>
 public static class SchemaValidator
 {
-    public static string ToolDirectory => Path.Combine(OrleansRouter.Testing.RouterProcess.RepositoryRoot(), "tests", "tools", "k8s-validate");
+    public static string ToolDirectory => Path.Combine(RouterProcess.RepositoryRoot(), "tests", "tools", "k8s-validate");
 
-    public static async Task<ProcessResult> ValidateAsync(string yaml)
+    public static async Task<CommandResult> ValidateAsync(string yaml)
     {
         var node = Tools.Find("node", Tools.NodeHint);
         if (!System.IO.Directory.Exists(Path.Combine(ToolDirectory, "node_modules", "kubernetes-models")))

@@ -1,9 +1,6 @@
-using System.Diagnostics;
+using OrleansRouter.Testing;
 
 namespace OrleansRouter.Deployment.Kubernetes;
-
-/// <summary>What a program printed and how it ended.</summary>
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 
 /// <summary>
 /// The programs these tests run: kubectl (its kustomize renders the manifests) and node (the schema validator).
@@ -31,41 +28,6 @@ public static class Tools
         throw new InvalidOperationException($"`{name}` is not on PATH: {hint}.");
     }
 
-    public static async Task<ProcessResult> RunAsync(string program, IEnumerable<string> args, string? standardInput = null, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = OrleansRouter.Testing.RouterProcess.RepositoryRoot(),
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (standardInput is not null)
-        {
-            await process.StandardInput.WriteAsync(standardInput);
-        }
-
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', start.ArgumentList)} did not finish in time");
-        }
-
-        return new ProcessResult(process.ExitCode, await output, await error);
-    }
+    public static Task<CommandResult> RunAsync(string program, IEnumerable<string> args, string? standardInput = null, TimeSpan? timeout = null) =>
+        Command.RunAsync(program, args, timeout ?? TimeSpan.FromMinutes(2), RouterProcess.RepositoryRoot(), standardInput: standardInput);
 }
