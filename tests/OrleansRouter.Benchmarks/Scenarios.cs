@@ -29,17 +29,22 @@ public static class Scenarios
         await using var rig = await Rig.StartAsync(storage, TimeSpan.Zero);
         await rig.WarmUpAsync();
         var before = rig.Telegram.SentCount;
-        var clock = Stopwatch.StartNew();
+        var processor = rig.Router.ProcessorTime;
         var started = DateTimeOffset.UtcNow;
         var texts = PostAll(rig, chats: 1000, perChat: 5);
         await rig.Telegram.WaitUntilAsync(t => t.SentCount >= before + texts.Count, TimeSpan.FromMinutes(5), "every burst reply");
         var last = rig.Telegram.Sent.Max(m => m.At);
         var seconds = (last - started).TotalSeconds;
+        var cpu = (rig.Router.ProcessorTime - processor).TotalSeconds;
         return Result("burst", storage, new JsonObject
         {
             ["messages"] = texts.Count,
             ["seconds"] = Round(seconds),
             ["messages_per_second"] = Round(texts.Count / seconds),
+            // The router's own processor time (the rig's emulator and agent run in this process, not in it).
+            ["router_cpu_seconds"] = Round(cpu),
+            ["router_cpu_ms_per_message"] = Round(cpu * 1000 / texts.Count),
+            ["router_cores_average"] = Round(cpu / seconds),
         }, Reckon(rig, texts));
     }
 
@@ -158,11 +163,18 @@ public static class Scenarios
         }, Reckon(rig, texts));
     }
 
-    /// <summary>One message into each of 10,000 chats: the router's resident memory with their grains held.</summary>
+    /// <summary>
+    /// The router idle for 20 s (its processor time), then one message into each of 10,000 chats: its resident
+    /// memory with their grains held.
+    /// </summary>
     private static async Task<JsonObject> MemoryAsync(string storage)
     {
         await using var rig = await Rig.StartAsync(storage, TimeSpan.Zero);
         await rig.WarmUpAsync();
+        var idleFor = TimeSpan.FromSeconds(20);
+        var processor = rig.Router.ProcessorTime;
+        await Task.Delay(idleFor);
+        var idleCores = (rig.Router.ProcessorTime - processor) / idleFor;
         var (idle, _) = rig.Router.ResidentMemory();
         var before = rig.Telegram.SentCount;
         var texts = PostAll(rig, chats: 10_000, perChat: 1);
@@ -172,6 +184,7 @@ public static class Scenarios
         return Result("memory", storage, new JsonObject
         {
             ["chats_held"] = texts.Count,
+            ["idle_router_cores"] = Round(idleCores),
             ["idle_rss_mb"] = Megabytes(idle),
             ["rss_with_chats_mb"] = Megabytes(held),
             ["peak_rss_mb"] = Megabytes(peak),

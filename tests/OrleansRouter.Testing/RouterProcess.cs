@@ -54,6 +54,16 @@ public sealed partial class RouterProcess : IAsyncDisposable
         return (Read("VmRSS:"), Read("VmHWM:"));
     }
 
+    /// <summary>The processor time the process has used so far, user and system, on every core.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public IReadOnlyList<string> StandardError => _errors.ToArray();
 
     public string StandardOutput => string.Join("\n", _lines);
