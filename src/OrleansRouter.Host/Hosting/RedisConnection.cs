@@ -20,6 +20,7 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly ConcurrentDictionary<(string EndPoint, ConnectionType Type), byte> _down = new();
     private ConnectionMultiplexer? _multiplexer;
+    private string? _primary;
 
     /// <summary>
     /// The options every user of Redis starts from. A server that is down is retried instead of failing the start;
@@ -105,15 +106,39 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
             {
                 HostLog.RedisConnectionRestored(logger, e.EndPoint?.ToString() ?? "?", e.ConnectionType.ToString());
             }
+
+            if (serviceName is not null)
+            {
+                _ = ReportPrimaryAsync(multiplexer, serviceName);
+            }
         };
         if (serviceName is null)
         {
             return;
         }
 
-        var primary = multiplexer.GetServers().FirstOrDefault(s => s is { IsConnected: true, IsReplica: false });
-        HostLog.RedisSentinelPrimary(logger, serviceName, primary?.EndPoint.ToString() ?? "none yet");
-        _ = WarnIfUnprotectedAsync(primary);
+        // After a failover the writes move when a connection comes back or the configuration is read again.
+        multiplexer.ConfigurationChanged += (_, _) => _ = ReportPrimaryAsync(multiplexer, serviceName);
+        _ = ReportPrimaryAsync(multiplexer, serviceName);
+    }
+
+    /// <summary>Logs the server the writes go to whenever it is another than before, and checks it.</summary>
+    private async Task ReportPrimaryAsync(ConnectionMultiplexer multiplexer, string serviceName)
+    {
+        try
+        {
+            var endpoint = await multiplexer.GetDatabase().IdentifyEndpointAsync(flags: CommandFlags.DemandMaster);
+            var name = endpoint?.ToString() ?? "none";
+            if (endpoint is not null && Interlocked.Exchange(ref _primary, name) != name)
+            {
+                HostLog.RedisSentinelPrimary(logger, serviceName, name);
+                await WarnIfUnprotectedAsync(multiplexer.GetServer(endpoint));
+            }
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // No primary to write to just now: the connection coming back reports the next one.
+        }
     }
 
     /// <summary>
@@ -121,13 +146,8 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
     /// Sentinels turn it into a replica and its writes are thrown away. Only a primary that refuses writes while no
     /// replica follows it (<c>min-replicas-to-write</c>, which INFO shows as <c>min_slaves_good_slaves</c>) loses none.
     /// </summary>
-    private async Task WarnIfUnprotectedAsync(IServer? primary)
+    private async Task WarnIfUnprotectedAsync(IServer primary)
     {
-        if (primary is null)
-        {
-            return;
-        }
-
         try
         {
             // Not IServer.InfoAsync: StackExchange.Redis counts INFO as an admin command there, and admin stays off.

@@ -97,7 +97,7 @@ internal static partial class HostLog
     public static partial void RedisConnectFailed(ILogger logger, string service_name, string detail, TimeSpan retry_in);
 
     [LoggerMessage(EventName = "redis.sentinel_primary", Level = LogLevel.Information,
-        Message = "Redis through the Sentinels of service {service_name}: the primary is {redis_endpoint}")]
+        Message = "Redis through the Sentinels of service {service_name}: writes go to the primary {redis_endpoint}")]
     public static partial void RedisSentinelPrimary(ILogger logger, string service_name, string redis_endpoint);
 
     [LoggerMessage(EventName = "redis.connection_lost", Level = LogLevel.Warning,

@@ -68,7 +68,7 @@ public sealed class SentinelFailoverTests
         Assert.Equal(promoted, await redis.AgreedPrimaryAsync());
         Assert.All(cluster.All, silo =>
         {
-            Assert.NotEmpty(silo.EventsNamed("redis.sentinel_primary"));
+            Assert.EndsWith($":{promoted}", silo.EventsNamed("redis.sentinel_primary").Last()["redis_endpoint"]?.GetValue<string>(), StringComparison.Ordinal);
             Assert.Empty(silo.EventsNamed("redis.unprotected_failover"));
             Assert.Empty(silo.EventsNamed("redis.check_failed"));
         });
