@@ -37,6 +37,7 @@ need systemd-analyze systemd || abort "could not install systemd (for systemd-an
 need kubectl kubernetes-client || abort "could not install kubernetes-client (for kubectl); install it and run again"
 kubectl version --client 2>/dev/null | head -n 1
 need redis-sentinel redis-sentinel || abort "could not install redis-sentinel; install it and run again"
+need redis-cli redis-tools || abort "could not install redis-tools (for redis-cli, redis-check-rdb); install it and run again"   # ops/redis-backup.sh
 need npm npm || abort "could not install npm; install it and run again"
 need gcc gcc || abort "could not install gcc; install it and run again"   # the unit's address-family filter, in a test
 need setpriv util-linux || abort "could not install util-linux (for setpriv); install it and run again"

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
-using OrleansRouter.EndToEnd.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;

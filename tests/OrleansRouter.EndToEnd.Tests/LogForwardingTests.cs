@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using OrleansRouter.EndToEnd.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using OrleansRouter.EndToEnd.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;

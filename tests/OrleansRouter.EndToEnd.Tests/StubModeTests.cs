@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using OrleansRouter.EndToEnd.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
-using OrleansRouter.EndToEnd.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.EndToEnd;

@@ -167,9 +167,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             await EnsureWakeReminderAsync();
             await SaveAsync();
         }
-        catch
+        catch (Exception e)
         {
-            Undo(updateId, item, overflow);
+            Undo(updateId, item, overflow, e);
             throw;
         }
     }
@@ -314,7 +314,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     }
 
     /// <summary>Takes back an accept whose write failed, so a redelivery of the update is accepted again.</summary>
-    private void Undo(long updateId, InboxItem? item, bool overflow)
+    private void Undo(long updateId, InboxItem? item, bool overflow, Exception failure)
     {
         State.RecentUpdateIds.Remove(updateId);
         if (item is not null)
@@ -327,10 +327,21 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             State.Overflowed--;
         }
 
+        if (_attemptStoredWithAccept == item)
+        {
+            _attemptStoredWithAccept = null;
+        }
+
         ReportQueue();
 
-        // The storage may hold a different version than memory now; start from what it holds.
-        Deactivate();
+        // A write the storage refused (a primary with no replica, say, during a Redis failover) stored nothing:
+        // memory still agrees with storage, and what this activation did meanwhile, a reply it delivered say, goes
+        // with its next write. Reloading would forget that and send the reply again on every refused accept.
+        // After any other failure the storage may hold a different version than memory: start from what it holds.
+        if (!WriteRefusal.StoredNothing(failure))
+        {
+            Deactivate();
+        }
     }
 
     /// <summary>Deactivates as soon as the grain is idle; the pump stops at its next step so that happens soon.</summary>

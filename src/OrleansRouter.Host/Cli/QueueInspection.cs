@@ -98,7 +98,7 @@ public static class QueueInspection
                 options.ClusterId = cluster.ClusterId;
                 options.ServiceId = cluster.ServiceId;
             });
-            client.UseRedisClustering(options => options.ConfigurationOptions = SiloProviders.Redis(cluster));
+            client.UseRedisClustering(options => options.ConfigurationOptions = RedisConnection.Options(cluster));
         });
         return builder.Build();
     }

@@ -343,24 +343,16 @@ public sealed partial class RouterSettingsReader
         var connection = _layers[ConfigKeys.RedisConnectionString];
         if (connection is null)
         {
-            Report(ConfigKeys.RedisConnectionString, "is not set, and redis clustering or storage needs it", "e.g. redis.internal:6379,password=...");
+            Report(ConfigKeys.RedisConnectionString, "is not set, and redis clustering or storage needs it", RedisConnectionString.Example);
             return (null, true);
         }
 
-        try
-        {
-            StackExchange.Redis.ConfigurationOptions.Parse(connection);
-            return (connection, false);
-        }
-        catch (ArgumentException)
-        {
-            Report(ConfigKeys.RedisConnectionString, "is not a StackExchange.Redis connection string", "e.g. redis.internal:6379,password=...");
-            return (null, true);
-        }
+        var problems = RedisConnectionString.Check(ConfigKeys.RedisConnectionString, connection);
+        _problems.AddRange(problems);
+        return problems.Any(p => p.Severity == ProblemSeverity.Error) ? (null, true) : (connection, false);
     }
 
-    private static string? RedisPassword(string? connection) =>
-        connection is null ? null : StackExchange.Redis.ConfigurationOptions.Parse(connection).Password is { Length: > 0 } password ? password : null;
+    private static string? RedisPassword(string? connection) => connection is null ? null : RedisConnectionString.Password(connection);
 
     private (System.Net.IPAddress? Value, bool Failed) Address(string key)
     {

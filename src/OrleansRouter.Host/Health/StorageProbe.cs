@@ -1,4 +1,3 @@
-using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Hosting;
 using StackExchange.Redis;
 
@@ -17,32 +16,22 @@ public sealed class MemoryStorageProbe : IStorageProbe
         Task.FromResult((true, "memory storage"));
 }
 
-/// <summary>PINGs the Redis server grain state lives in, over a connection of its own.</summary>
-public sealed class RedisStorageProbe(ClusterSettings cluster) : IStorageProbe, IAsyncDisposable
+/// <summary>PINGs the Redis server grain state lives in, over the connection the grains' storage uses (after a failover, the new primary).</summary>
+public sealed class RedisStorageProbe(RedisConnection redis) : IStorageProbe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(3);
-
-    private readonly Lazy<Task<ConnectionMultiplexer>> _connection = new(() => ConnectionMultiplexer.ConnectAsync(SiloProviders.Redis(cluster)));
 
     public async Task<(bool Healthy, string Detail)> ProbeAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var connection = await _connection.Value.WaitAsync(Timeout, cancellationToken);
+            var connection = await redis.GetAsync(cancellationToken).WaitAsync(Timeout, cancellationToken);
             var latency = await connection.GetDatabase().PingAsync().WaitAsync(Timeout, cancellationToken);
             return (true, $"Redis answered PING in {latency.TotalMilliseconds:0.0} ms");
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             return (false, $"Redis does not answer: {e.Message}");
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_connection.IsValueCreated)
-        {
-            await (await _connection.Value).DisposeAsync();
         }
     }
 }

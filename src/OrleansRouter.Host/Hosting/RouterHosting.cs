@@ -41,7 +41,7 @@ public static class RouterHosting
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainServices>(provider, settings.Cluster.ChatReminderPeriod));
         services.AddSingleton<RouterHealth>();
         services.AddSingleton<UpdateAcceptor>();
-        services.AddSingleton<IStorageProbe>(settings.Cluster.Storage == StorageMode.Redis ? new RedisStorageProbe(settings.Cluster) : new MemoryStorageProbe());
+        services.AddSingleton<IStorageProbe>(provider => settings.Cluster.Storage == StorageMode.Redis ? ActivatorUtilities.CreateInstance<RedisStorageProbe>(provider) : new MemoryStorageProbe());
 
         services.AddHttpClient(A2AClient.HttpClientName, client =>
         {

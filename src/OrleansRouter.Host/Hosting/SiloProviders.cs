@@ -1,12 +1,14 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Persistence;
 using Orleans.Versions.Compatibility;
 using Orleans.Versions.Selector;
 using OrleansRouter.Grains.Storage;
 using OrleansRouter.Host.Configuration;
-using StackExchange.Redis;
 
 namespace OrleansRouter.Host.Hosting;
 
@@ -45,7 +47,10 @@ public static class SiloProviders
             options.NumVotesForDeathDeclaration = 1;
             options.TableRefreshTimeout = TimeSpan.FromSeconds(5);
         });
-        return silo.UseRedisClustering(options => options.ConfigurationOptions = Redis(cluster));
+        silo.UseRedisClustering(options => options.ConfigurationOptions = RedisConnection.Options(cluster));
+        silo.Services.TryAddSingleton<RedisConnection>();
+        silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((options, redis) => options.CreateMultiplexer = _ => redis.ForProviderAsync());
+        return silo;
     }
 
     public static ISiloBuilder AddRouterStorage(this ISiloBuilder silo, ClusterSettings cluster)
@@ -60,11 +65,17 @@ public static class SiloProviders
                 .UseInMemoryReminderService();
         }
 
-        return silo
-            .AddRedisGrainStorage(StorageNames.Chats, options => options.ConfigurationOptions = Redis(cluster))
-            .AddRedisGrainStorage(StorageNames.Personas, options => options.ConfigurationOptions = Redis(cluster))
-            .AddRedisGrainStorage(StorageNames.Cluster, options => options.ConfigurationOptions = Redis(cluster))
-            .UseRedisReminderService(options => options.ConfigurationOptions = Redis(cluster));
+        // Every provider gets the silo's one Redis connection (the Sentinels' view of the primary included).
+        silo.Services.TryAddSingleton<RedisConnection>();
+        foreach (var name in new[] { StorageNames.Chats, StorageNames.Personas, StorageNames.Cluster })
+        {
+            silo.AddRedisGrainStorage(name, options => options.ConfigurationOptions = RedisConnection.Options(cluster));
+            silo.Services.AddOptions<RedisStorageOptions>(name).Configure<RedisConnection>((options, redis) => options.CreateMultiplexer = _ => redis.ForProviderAsync());
+        }
+
+        silo.UseRedisReminderService(options => options.ConfigurationOptions = RedisConnection.Options(cluster));
+        silo.Services.AddOptions<RedisReminderTableOptions>().Configure<RedisConnection>((options, redis) => options.CreateMultiplexer = _ => redis.ForProviderAsync());
+        return silo;
     }
 
     /// <summary>
@@ -77,13 +88,4 @@ public static class SiloProviders
             options.DefaultCompatibilityStrategy = nameof(BackwardCompatible);
             options.DefaultVersionSelectorStrategy = nameof(AllCompatibleVersions);
         });
-
-    /// <summary>Redis options that keep retrying a server that is down, instead of failing the start.</summary>
-    public static ConfigurationOptions Redis(ClusterSettings cluster)
-    {
-        var options = ConfigurationOptions.Parse(cluster.RedisConnectionString!);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = 5000;
-        return options;
-    }
 }

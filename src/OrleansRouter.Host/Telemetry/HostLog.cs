@@ -91,4 +91,29 @@ internal static partial class HostLog
         Message = "Deployed image {image_digest} built from {build_sha}, lock files {lock_sha256}, configuration {config_manifest_hash}; operator {deploy_operator_id}, approver {deploy_approver_id}; secret versions {@secret_versions}")]
     public static partial void DeployAudit(ILogger logger, string? image_digest, string build_sha, string lock_sha256, string config_manifest_hash,
         string? deploy_operator_id, string? deploy_approver_id, IReadOnlyDictionary<string, string> secret_versions);
+
+    [LoggerMessage(EventName = "redis.connect_failed", Level = LogLevel.Warning,
+        Message = "No Sentinel named a primary for service {service_name} ({detail}); next try in {retry_in}")]
+    public static partial void RedisConnectFailed(ILogger logger, string service_name, string detail, TimeSpan retry_in);
+
+    [LoggerMessage(EventName = "redis.sentinel_primary", Level = LogLevel.Information,
+        Message = "Redis through the Sentinels of service {service_name}: writes go to the primary {redis_endpoint}")]
+    public static partial void RedisSentinelPrimary(ILogger logger, string service_name, string redis_endpoint);
+
+    [LoggerMessage(EventName = "redis.connection_lost", Level = LogLevel.Warning,
+        Message = "Lost the {connection_type} connection to Redis {redis_endpoint} ({failure}); reconnecting")]
+    public static partial void RedisConnectionLost(ILogger logger, string redis_endpoint, string connection_type, string failure);
+
+    [LoggerMessage(EventName = "redis.connection_restored", Level = LogLevel.Information,
+        Message = "The {connection_type} connection to Redis {redis_endpoint} is back")]
+    public static partial void RedisConnectionRestored(ILogger logger, string redis_endpoint, string connection_type);
+
+    [LoggerMessage(EventName = "redis.unprotected_failover", Level = LogLevel.Warning,
+        Message = "The Redis primary {redis_endpoint} takes writes with no replica in sync (min-replicas-to-write is 0): " +
+            "a Sentinel failover loses what is written to it until the Sentinels demote it (docs/redis.md)")]
+    public static partial void RedisUnprotectedFailover(ILogger logger, string redis_endpoint);
+
+    [LoggerMessage(EventName = "redis.check_failed", Level = LogLevel.Warning,
+        Message = "Could not read the replication settings of the Redis primary {redis_endpoint}: {detail}")]
+    public static partial void RedisCheckFailed(ILogger logger, string redis_endpoint, string detail);
 }

@@ -16,6 +16,8 @@ public sealed class RedisCluster : RouterCluster
 {
     private RedisServer _redis = null!;
 
+    public RedisServer Redis => _redis;
+
     public override PersonaMap Personas { get; } = new("echo", [Persona("echo")], new Dictionary<long, string>());
 
     public override TimeSpan ReminderPeriod => TimeSpan.FromSeconds(10);

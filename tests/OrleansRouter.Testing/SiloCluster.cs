@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using OrleansRouter.Testing;
 
-namespace OrleansRouter.EndToEnd.Support;
+namespace OrleansRouter.Testing;
 
 /// <summary>
 /// Several router processes forming one Orleans cluster through a real redis-server, polling a Bot API emulator

@@ -1,4 +1,4 @@
-namespace OrleansRouter.EndToEnd.Support;
+namespace OrleansRouter.Testing;
 
 /// <summary>The standard load of these tests: many chats, several messages each, with texts that never name the chat.</summary>
 public static class Traffic
