@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansRouter.Deployment.Support;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.Deployment.Image;
@@ -18,11 +19,7 @@ public sealed class ImageEntrypointTests : IAsyncLifetime
 
     private string App => Path.Combine(_directory, "app");
 
-    public async ValueTask InitializeAsync()
-    {
-        var staged = await Command.RunAsync("bash", [Path.Combine(RouterProcess.RepositoryRoot(), "ops", "stage-release.sh"), App, "--id", BuildSha], TimeSpan.FromMinutes(10));
-        Assert.True(staged.ExitCode == 0, $"the release tree was laid out:\n{staged}");
-    }
+    public async ValueTask InitializeAsync() => await ReleaseStage.StageAsync(App, BuildSha);
 
     public ValueTask DisposeAsync()
     {
