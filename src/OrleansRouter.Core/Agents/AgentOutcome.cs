@@ -15,6 +15,10 @@ public sealed record AgentReply(AgentReplyKind Kind, string Text, string? Contex
 /// <param name="Detail">A human-readable cause, safe to log: never a credential.</param>
 public sealed record AgentFailure(FailureClass Class, string Code, string Detail) : AgentOutcome
 {
+    private readonly string _detail = FailureDetail.Cap(Detail);
+
+    public string Detail { get => _detail; init => _detail = FailureDetail.Cap(value); }
+
     /// <summary>The agent no longer knows the task we tried to continue (A2A TaskNotFoundError).</summary>
     public bool TaskNotFound => Code == AgentFailureCodes.TaskNotFound;
 }

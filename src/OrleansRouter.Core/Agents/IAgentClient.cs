@@ -16,4 +16,9 @@ public interface IAgentClient
 /// <param name="TaskId">The interrupted task (input-required) this message answers, when there is one.</param>
 public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId);
 
-public sealed record AgentProbe(bool Healthy, string Detail);
+public sealed record AgentProbe(bool Healthy, string Detail)
+{
+    private readonly string _detail = FailureDetail.Cap(Detail);
+
+    public string Detail { get => _detail; init => _detail = FailureDetail.Cap(value); }
+}

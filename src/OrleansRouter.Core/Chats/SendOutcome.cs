@@ -12,4 +12,9 @@ public sealed record SendDelivered(int MessageId) : SendOutcome;
 
 /// <param name="RetryAfter">Telegram's <c>retry_after</c> on a 429, to be honoured exactly.</param>
 /// <param name="MigratedTo">Set when the group became a supergroup with this new chat id.</param>
-public sealed record SendFailed(FailureClass Class, string Code, string Detail, TimeSpan? RetryAfter = null, long? MigratedTo = null) : SendOutcome;
+public sealed record SendFailed(FailureClass Class, string Code, string Detail, TimeSpan? RetryAfter = null, long? MigratedTo = null) : SendOutcome
+{
+    private readonly string _detail = FailureDetail.Cap(Detail);
+
+    public string Detail { get => _detail; init => _detail = FailureDetail.Cap(value); }
+}
