@@ -3,6 +3,7 @@ namespace OrleansRouter.Telegram.Sending;
 /// <summary>
 /// At most <see cref="Limit"/> sends to one chat in any <see cref="Length"/>: a sliding log of the last sends.
 /// A private chat gets three seconds' worth (about one a second, with short bursts), a group a minute's worth.
+/// A 429 for the chat pauses it, and only it, until its <c>retry_after</c> is over.
 /// </summary>
 internal sealed class ChatSendWindow(int limit, TimeSpan length)
 {
@@ -11,6 +12,11 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
     public int Limit { get; } = Math.Max(1, limit);
 
     public TimeSpan Length { get; } = length;
+
+    /// <summary>Nothing goes to the chat before this: the end of its last 429's <c>retry_after</c>.</summary>
+    public DateTimeOffset PausedUntil { get; private set; }
+
+    public void PauseUntil(DateTimeOffset until) => PausedUntil = until > PausedUntil ? until : PausedUntil;
 
     /// <summary>Books the next send and returns when it may go: now, or when the oldest send leaves the window.</summary>
     public DateTimeOffset Reserve(DateTimeOffset now)
@@ -21,10 +27,11 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
         }
 
         var at = _sends.Count < Limit ? now : _sends.ElementAt(_sends.Count - Limit) + Length;
+        at = at < PausedUntil ? PausedUntil : at;
         _sends.Enqueue(at);
         return at;
     }
 
-    /// <summary>Whether the window has forgotten every send, so it can be dropped.</summary>
-    public bool IsIdle(DateTimeOffset now) => _sends.Count == 0 || _sends.Max() <= now - Length;
+    /// <summary>Whether the window has forgotten every send and no pause is running, so it can be dropped.</summary>
+    public bool IsIdle(DateTimeOffset now) => PausedUntil <= now && (_sends.Count == 0 || _sends.Max() <= now - Length);
 }

@@ -16,7 +16,7 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, Rout
         var outcome = await sender.SendTextAsync(chatId, text, replyTo, cancellationToken);
         if (outcome is SendFailed { RetryAfter: { } retryAfter })
         {
-            pacer.RateLimited(retryAfter);
+            pacer.RateLimited(chatId, retryAfter);
         }
         else if (outcome is SendDelivered)
         {

@@ -4,8 +4,10 @@ namespace OrleansRouter.Telegram.Sending;
 /// Spaces this silo's sends so that Telegram never has to refuse them: per chat (a sliding window), and for the
 /// bot in all (one send every 1/rate seconds, no bursts, at this silo's <see cref="Share"/> of the cluster's
 /// budget). The bot's spacing is kept between the moments sends actually leave, one at a time through a gate, so
-/// a timer that fires late cannot bunch the next sends up. A 429 that still comes pauses every send for its
-/// <c>retry_after</c> and slows the pace; it recovers a little with every send that goes through.
+/// a timer that fires late cannot bunch the next sends up. A 429 that still comes pauses the chat it was for, for
+/// exactly its <c>retry_after</c>: the other chats go on. Only a flood (429s for <see cref="FloodChats"/> chats
+/// within <see cref="FloodWindow"/>, as when the bot's own limit is hit) pauses every send and slows the pace; the
+/// pace recovers a little with every send that goes through.
 /// </summary>
 public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposable
 {
@@ -25,9 +27,18 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
     private static readonly TimeSpan PrivateWindow = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan GroupWindow = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// Telegram's 429 does not say which limit was hit. One chat's 429 is that chat's limit; several chats refused
+    /// within a few seconds is the bot's limit, which every chat shares.
+    /// </summary>
+    public const int FloodChats = 3;
+
+    public static readonly TimeSpan FloodWindow = TimeSpan.FromSeconds(5);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ChatSendWindow> _chats = [];
     private readonly SemaphoreSlim _leaving = new(1, 1);
+    private readonly Queue<(DateTimeOffset At, long ChatId, DateTimeOffset Until)> _refusals = new();
     private DateTimeOffset _lastLeft;
     private DateTimeOffset _nextPlanned;
     private TimeSpan _lateness;
@@ -80,14 +91,34 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         }
     }
 
-    /// <summary>Telegram said 429: nothing goes before <paramref name="retryAfter"/> is over, and the pace drops.</summary>
-    public void RateLimited(TimeSpan retryAfter)
+    /// <summary>
+    /// Telegram said 429 for <paramref name="chatId"/>: nothing goes to that chat before <paramref name="retryAfter"/>
+    /// is over. When it makes a flood, nothing goes to any chat before the latest pause of the flood is over, and
+    /// the pace drops.
+    /// </summary>
+    public void RateLimited(long chatId, TimeSpan retryAfter)
     {
         lock (_gate)
         {
-            var until = clock.GetUtcNow() + retryAfter;
-            _pausedUntil = until > _pausedUntil ? until : _pausedUntil;
+            var now = clock.GetUtcNow();
+            var until = now + retryAfter;
+            WindowOf(chatId, now).PauseUntil(until);
+
+            _refusals.Enqueue((now, chatId, until));
+            while (_refusals.Peek().At <= now - FloodWindow)
+            {
+                _refusals.Dequeue();
+            }
+
+            if (_refusals.Select(r => r.ChatId).Distinct().Count() < FloodChats)
+            {
+                return;
+            }
+
+            var latest = _refusals.Max(r => r.Until);
+            _pausedUntil = latest > _pausedUntil ? latest : _pausedUntil;
             _pace = Math.Max(SlowestPace, _pace * 0.7);
+            _refusals.Clear();
         }
     }
 
@@ -96,18 +127,26 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         lock (_gate)
         {
             var now = clock.GetUtcNow();
-            if (!_chats.TryGetValue(chatId, out var window))
-            {
-                // Negative ids are groups, supergroups and channels.
-                window = chatId < 0
-                    ? new ChatSendWindow((int)Math.Round(pacing.PerGroupPerMinute), GroupWindow)
-                    : new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
-                _chats[chatId] = window;
-                ForgetIdleChats(now);
-            }
-
-            return window.Reserve(now);
+            return WindowOf(chatId, now).Reserve(now);
         }
+    }
+
+    /// <summary>The chat's window, made on its first send (or 429). Only under <see cref="_gate"/>.</summary>
+    private ChatSendWindow WindowOf(long chatId, DateTimeOffset now)
+    {
+        if (!_chats.TryGetValue(chatId, out var window))
+        {
+            // Negative ids are groups, supergroups and channels.
+            window = chatId < 0
+                ? new ChatSendWindow((int)Math.Round(pacing.PerGroupPerMinute), GroupWindow)
+                : new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
+
+            // Before the new window goes in, which is idle until it is used.
+            ForgetIdleChats(now);
+            _chats[chatId] = window;
+        }
+
+        return window;
     }
 
     /// <summary>

@@ -55,14 +55,36 @@ public sealed class SendPacerTests
     }
 
     [Fact]
-    public async Task A_429_pauses_every_send_for_retry_after_and_slows_the_pace()
+    public async Task A_429_for_one_chat_pauses_that_chat_for_exactly_its_retry_after_and_no_other()
     {
         using var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
-        pacer.RateLimited(TimeSpan.FromSeconds(2));
-        var turns = await TurnsAsync(pacer, 1);
+        pacer.RateLimited(1, TimeSpan.FromSeconds(30));
+        var turns = await TurnsAsync(pacer, TimeSpan.FromMilliseconds(100), 2, 1, -3);
 
-        Assert.True(turns[0] >= TimeSpan.FromSeconds(2));
+        Assert.True(turns[0] < TimeSpan.FromSeconds(1), $"chat B waited {turns[0]}");
+        Assert.True(turns[2] < TimeSpan.FromSeconds(1), $"a group waited {turns[2]}");
+        Assert.InRange(turns[1], TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30.2));
+        Assert.Equal(30 * 0.98, pacer.Rate, precision: 6);
+    }
+
+    [Fact]
+    public async Task A_429_for_each_of_several_chats_within_the_flood_window_pauses_every_send_and_slows_the_pace()
+    {
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        var pausedUntil = DateTimeOffset.MinValue;
+        for (var chat = 1; chat <= SendPacer.FloodChats; chat++)
+        {
+            pacer.RateLimited(chat, TimeSpan.FromSeconds(chat * 10));
+            pausedUntil = _clock.GetUtcNow() + TimeSpan.FromSeconds(chat * 10);
+            _clock.Advance(SendPacer.FloodWindow / (SendPacer.FloodChats + 1));
+        }
+
+        var start = _clock.GetUtcNow();
+        var turns = await TurnsAsync(pacer, TimeSpan.FromMilliseconds(100), 99);
+
+        Assert.True(start + turns[0] >= pausedUntil, $"a chat without a 429 went {pausedUntil - start - turns[0]} before the flood's pause was over");
         var slowed = pacer.Rate;
         for (var i = 0; i < 100; i++)
         {
@@ -71,5 +93,23 @@ public sealed class SendPacerTests
 
         Assert.True(slowed < pacer.Rate, $"the pace did not drop: {slowed} then {pacer.Rate}");
         Assert.Equal(30 * 0.98, pacer.Rate, precision: 6);
+    }
+
+    [Fact]
+    public async Task The_same_chats_429s_spread_wider_than_the_flood_window_pause_only_their_chats()
+    {
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        for (var chat = 1; chat <= SendPacer.FloodChats; chat++)
+        {
+            pacer.RateLimited(chat, TimeSpan.FromSeconds(1));
+            _clock.Advance(SendPacer.FloodWindow);
+        }
+
+        pacer.RateLimited(1, TimeSpan.FromSeconds(60));
+        pacer.RateLimited(1, TimeSpan.FromSeconds(60));
+        var turns = await TurnsAsync(pacer, 99);
+
+        Assert.True(turns[0] < TimeSpan.FromSeconds(1), $"a chat without a 429 waited {turns[0]}");
     }
 }
