@@ -34,12 +34,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private const int DeadLetterCapacity = 100;
 
     private readonly IPersistentState<ChatState> _state;
+    private readonly IPersistentState<ReplyProgress> _progress;
     private readonly GrainServices _services;
     private readonly IAgentClient _agent;
     private readonly IChatSender _sender;
     private readonly ITypingIndicator _typing;
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly CoalescingWriter _progressWriter;
     private readonly SerialGate _reminders = new();
 
     /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
@@ -57,6 +59,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     public ChatGrain(
         [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
+        [PersistentState("reply", StorageNames.Chats)] IPersistentState<ReplyProgress> progress,
         GrainServices services,
         IAgentClient agent,
         IChatSender sender,
@@ -70,6 +73,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _typing = typing;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
+        _progress = progress;
+        _progressWriter = new CoalescingWriter(() => _progress.WriteStateAsync());
     }
 
     private long ChatId => this.GetPrimaryKeyLong();
@@ -83,6 +88,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chatHash = _services.Hasher.Hash(ChatId);
+        if (State.Inbox.Count > 0)
+        {
+            _progress.State.ApplyTo(State.Inbox[0]);
+        }
+
         ReportQueue();
         if (State.Inbox.Count > 0)
         {
@@ -97,6 +107,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _wake?.Dispose();
         await _deactivation.CancelAsync();
         await _writer.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+        await _progressWriter.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         _services.Gauge.AddDepth(-_reportedDepth);
         _services.Gauge.AddRetrying(_reportedRetrying ? -1 : 0);
         _reportedDepth = 0;
@@ -640,7 +651,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             item.SendAttempts = 0;
             if (item.PartsDelivered < item.ReplyParts.Count)
             {
-                await SaveAsync();
+                await SaveProgressAsync(item);
             }
         }
 
@@ -682,7 +693,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         item.NextAttemptAt = Now + delay;
         item.LastFailure = cause;
-        await SaveAsync();
+        await (item.Stage == InboxStage.Replying ? SaveProgressAsync(item) : SaveAsync());
         if (_services.Gauge.Retrying > _services.Options.RetryCacheCapacity)
         {
             ChatLog.RetryParked(_logger, _chatHash, _services.Gauge.Retrying);
@@ -726,6 +737,17 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         ReportQueue();
         return _writer.SaveAsync();
+    }
+
+    /// <summary>
+    /// Stores how far the reply being sent has got, and nothing else: the reply itself was stored before its first
+    /// part went (see <see cref="ReplyAsync"/>).
+    /// </summary>
+    private Task SaveProgressAsync(InboxItem item)
+    {
+        _progress.State.Record(item);
+        ReportQueue();
+        return _progressWriter.SaveAsync();
     }
 
     private void ReportQueue()

@@ -66,6 +66,9 @@ public sealed record InboxItem
     [Id(9)] public List<string> ReplyParts { get; set; } = [];
 
     [Id(10)] public int PartsDelivered { get; set; }
+
+    /// <summary>The last <see cref="ReplyProgress.Version"/> of this item that memory held when the chat state was written.</summary>
+    [Id(11)] public long ProgressVersion { get; set; }
 }
 
 [GenerateSerializer, Alias("inbox-item-kind")]
