@@ -8,6 +8,8 @@ namespace OrleansRouter.Grains;
 /// <param name="IsGroup">Group chats get replies threaded to the message they answer.</param>
 /// <param name="MigrateToChatId">Set on the service message that says the group became a supergroup with this id.</param>
 /// <param name="TraceParent">The W3C trace context of the update's arrival, when tracing is on: its later steps join that trace.</param>
+/// <param name="SenderId">The Telegram user who sent it (<c>from.id</c>), for the group admin check; null when not known.</param>
+/// <param name="SenderChatId">The chat it was sent on behalf of (<c>sender_chat.id</c>): the group itself for an anonymous admin, a channel for a channel post.</param>
 [GenerateSerializer, Immutable, Alias("inbound-message")]
 public sealed record InboundMessage(
     [property: Id(0)] long UpdateId,
@@ -17,4 +19,6 @@ public sealed record InboundMessage(
     [property: Id(4)] DateTimeOffset ReceivedAt,
     [property: Id(5)] bool IsGroup,
     [property: Id(6)] long? MigrateToChatId = null,
-    [property: Id(7)] string? TraceParent = null);
+    [property: Id(7)] string? TraceParent = null,
+    [property: Id(8)] long? SenderId = null,
+    [property: Id(9)] long? SenderChatId = null);

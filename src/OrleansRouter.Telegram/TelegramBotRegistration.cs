@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OrleansRouter.Chats;
+using OrleansRouter.Telegram.Members;
 using OrleansRouter.Telegram.Sending;
 using Telegram.Bot;
 
@@ -27,6 +28,7 @@ public static class TelegramBotRegistration
         services.AddSingleton(provider => new SendPacer(pacing, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IChatSender, PacedChatSender>();
         services.AddSingleton<ITypingIndicator, TypingIndicator>();
+        services.AddSingleton<IChatMembers, TelegramChatMembers>();
         return services;
     }
 }

@@ -1,7 +1,11 @@
 namespace OrleansRouter.Grains.Chats;
 
-/// <summary>A command the router answers itself; any other text (unknown commands included) goes to the agent.</summary>
-internal sealed record ChatCommand(ChatCommandKind Kind, string? Argument)
+/// <summary>
+/// A command the router answers itself, or a command addressed to a bot by name (<c>/word@SomeBot</c>), which may
+/// be another bot's. Any other text (unknown commands without an addressee included) goes to the agent.
+/// </summary>
+/// <param name="Addressee">The bot named after the <c>@</c>, as written; null for an unaddressed command.</param>
+internal sealed record ChatCommand(ChatCommandKind Kind, string? Argument, string? Addressee = null)
 {
     public static ChatCommand? Parse(string text)
     {
@@ -16,9 +20,11 @@ internal sealed record ChatCommand(ChatCommandKind Kind, string? Argument)
         var argument = space < 0 ? null : trimmed[(space + 1)..].Trim();
 
         // In groups commands arrive as /command@BotName.
+        string? addressee = null;
         var at = word.IndexOf('@', StringComparison.Ordinal);
         if (at >= 0)
         {
+            addressee = word[(at + 1)..];
             word = word[..at];
         }
 
@@ -27,9 +33,10 @@ internal sealed record ChatCommand(ChatCommandKind Kind, string? Argument)
             "start" => ChatCommandKind.Start,
             "reset" => ChatCommandKind.Reset,
             "persona" => ChatCommandKind.Persona,
+            _ when addressee is not null => ChatCommandKind.Other,
             _ => null,
         };
-        return kind is null ? null : new ChatCommand(kind.Value, string.IsNullOrEmpty(argument) ? null : argument);
+        return kind is null ? null : new ChatCommand(kind.Value, string.IsNullOrEmpty(argument) ? null : argument, addressee);
     }
 }
 
@@ -38,4 +45,7 @@ internal enum ChatCommandKind
     Start,
     Reset,
     Persona,
+
+    /// <summary>A command the router does not know, addressed to a bot by name: text for the agent if it is this bot.</summary>
+    Other,
 }

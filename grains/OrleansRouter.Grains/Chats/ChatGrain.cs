@@ -39,6 +39,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly IAgentClient _agent;
     private readonly IChatSender _sender;
     private readonly ITypingIndicator _typing;
+    private readonly IChatMembers _members;
+    private readonly ChatCommandOptions _commands;
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
     private readonly CoalescingWriter _progressWriter;
@@ -64,6 +66,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         IAgentClient agent,
         IChatSender sender,
         ITypingIndicator typing,
+        IChatMembers members,
+        ChatCommandOptions commands,
         ILogger<ChatGrain> logger)
     {
         _state = state;
@@ -71,6 +75,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _agent = agent;
         _sender = sender;
         _typing = typing;
+        _members = members;
+        _commands = commands;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
         _progress = progress;
@@ -508,9 +514,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
-        if (ChatCommand.Parse(text) is { } command)
+        if (ChatCommand.Parse(text) is { } command && await AnswerCommandAsync(item, command, cancellationToken))
         {
-            await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
             return;
         }
 
@@ -527,6 +532,39 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         item.Persona = persona.Name;
         item.Stage = InboxStage.Calling;
         await CallAgentAsync(item, cancellationToken);
+    }
+
+    /// <summary>
+    /// Obeys a command addressed to this bot (or to no bot), if the sender may use it; drops one addressed to
+    /// another bot. False when the command is this bot's but not the router's: text for the agent.
+    /// </summary>
+    private async Task<bool> AnswerCommandAsync(InboxItem item, ChatCommand command, CancellationToken cancellationToken)
+    {
+        var username = command.Addressee is null ? null : await _members.BotUsernameAsync(cancellationToken);
+        switch (CommandRules.Route(command, username, item.Message.IsGroup, _commands.GroupCommands))
+        {
+            case CommandRoute.Agent:
+                return false;
+            case CommandRoute.Ignore:
+                ChatLog.CommandIgnored(_logger, item.Message.UpdateId, _chatHash);
+                await CompleteAsync(item);
+                return true;
+            case CommandRoute.RunForAdmins:
+                var admin = CommandRules.SentByAdmin(item.Message)
+                    ?? await _members.IsAdminAsync(ChatId, item.Message.SenderId!.Value, cancellationToken);
+                if (admin != true)
+                {
+                    var name = command.Kind.ToString().ToLowerInvariant();
+                    ChatLog.CommandRefused(_logger, item.Message.UpdateId, _chatHash, name, admin is null ? "unknown" : "member");
+                    await ReplyAsync(item, admin is null ? ChatReplies.AdminCheckFailed : ChatReplies.AdminsOnly(name));
+                    return true;
+                }
+
+                break;
+        }
+
+        await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
+        return true;
     }
 
     /// <summary>A chat outside the allowlist is told once; after that its messages are dropped unanswered.</summary>

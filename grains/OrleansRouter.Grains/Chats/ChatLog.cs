@@ -53,4 +53,13 @@ internal static partial class ChatLog
     [LoggerMessage(EventName = "chat.retry_parked", Level = LogLevel.Information,
         Message = "Chat {chat_id_hash} waits for a retry while the silo's retry cache is full ({retrying} chats); its reminder will wake it")]
     public static partial void RetryParked(ILogger logger, string chat_id_hash, long retrying);
+
+    /// <remarks>The addressee is not logged: it is whatever a user typed.</remarks>
+    [LoggerMessage(EventName = "chat.command_ignored", Level = LogLevel.Information,
+        Message = "Update {update_id} of chat {chat_id_hash} is a command for another bot; ignored")]
+    public static partial void CommandIgnored(ILogger logger, long update_id, string chat_id_hash);
+
+    [LoggerMessage(EventName = "chat.command_refused", Level = LogLevel.Information,
+        Message = "Update {update_id} of chat {chat_id_hash}: {command} is for the group's admins, and the sender is not one ({admin_check})")]
+    public static partial void CommandRefused(ILogger logger, long update_id, string chat_id_hash, string command, string admin_check);
 }

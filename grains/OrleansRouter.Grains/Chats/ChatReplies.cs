@@ -28,6 +28,10 @@ internal static class ChatReplies
         $"{persona.Name} has had too many messages. Please try again in {Humanize(retryAt - now)} " +
         $"(at {retryAt.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC).";
 
+    public static string AdminsOnly(string command) => $"Only the group's admins can use /{command} here.";
+
+    public const string AdminCheckFailed = "I could not check that you are an admin of this group. Please try again in a moment.";
+
     public const string NotAllowed = "Sorry, this bot is not available in this chat.";
 
     public const string Unsupported = "I can only read text messages and captions for now.";

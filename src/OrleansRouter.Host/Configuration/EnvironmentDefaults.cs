@@ -33,6 +33,8 @@ public static class EnvironmentDefaults
         [ConfigKeys.RetryMaxDelayMs] = "60000",
         [ConfigKeys.RetryCacheCapacity] = "10000",
         [ConfigKeys.A2ATimeoutSeconds] = "60",
+        [ConfigKeys.ChatIdleExpiry] = "30d",
+        [ConfigKeys.GroupCommands] = "admins",
         [ConfigKeys.OrleansClusterId] = "orleans-router",
         [ConfigKeys.OrleansServiceId] = "orleans-router",
         [ConfigKeys.SiloPort] = "11111",

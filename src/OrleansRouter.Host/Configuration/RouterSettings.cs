@@ -25,6 +25,8 @@ public sealed record RouterSettings
 
     public required ClusterSettings Cluster { get; init; }
 
+    public ChatSettings Chats { get; init; } = ChatSettings.Default;
+
     public required HttpEndpoint Http { get; init; }
 
     public required LoggingSettings Logging { get; init; }

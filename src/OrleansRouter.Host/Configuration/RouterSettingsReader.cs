@@ -95,6 +95,7 @@ public sealed partial class RouterSettingsReader
         var queue = ReadQueue();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
         var cluster = ReadCluster();
+        var chats = ReadChats();
         var logging = ReadLogging();
         var (dashboard, dashboardFailed) = ReadDashboard(http);
         var (otlp, otlpFailed) = ReadOtlp();
@@ -108,7 +109,7 @@ public sealed partial class RouterSettingsReader
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null)
+            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null || chats is null)
         {
             return null;
         }
@@ -122,6 +123,7 @@ public sealed partial class RouterSettingsReader
             Queue = queue,
             A2A = new A2AClientOptions { Timeout = TimeSpan.FromSeconds(timeout.Value) },
             Cluster = cluster,
+            Chats = chats,
             Http = http,
             Logging = logging,
             Dashboard = dashboard,

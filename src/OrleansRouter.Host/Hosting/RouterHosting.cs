@@ -32,6 +32,7 @@ public static class RouterHosting
         services.AddSingleton(settings);
         services.AddSingleton(settings.Personas);
         services.AddSingleton(settings.Queue);
+        services.AddSingleton(settings.Chats.Commands);
         services.AddSingleton(settings.Telegram);
         services.AddSingleton(settings.Cluster);
         services.AddSingleton(new ChatIdHasher(settings.ChatIdHashSalt));

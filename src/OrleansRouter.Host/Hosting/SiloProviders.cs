@@ -56,6 +56,8 @@ public static class SiloProviders
     public static ISiloBuilder AddRouterStorage(this ISiloBuilder silo, ClusterSettings cluster)
     {
         silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = cluster.ChatReminderPeriod);
+
+        // Memory storage (local only) keeps chat state until the silo stops: CHAT_IDLE_EXPIRY applies to Redis.
         if (cluster.Storage == StorageMode.Memory)
         {
             return silo
@@ -72,6 +74,10 @@ public static class SiloProviders
             silo.AddRedisGrainStorage(name, options => options.ConfigurationOptions = RedisConnection.Options(cluster));
             silo.Services.AddOptions<RedisStorageOptions>(name).Configure<RedisConnection>((options, redis) => options.CreateMultiplexer = _ => redis.ForProviderAsync());
         }
+
+        // Chat state goes CHAT_IDLE_EXPIRY after its last write: every write renews the key's TTL, so a chat with work
+        // waiting never loses it (see RouterSettingsReader.MinimumChatIdleExpiry). Persona and cluster state stay.
+        silo.Services.AddOptions<RedisStorageOptions>(StorageNames.Chats).Configure<RouterSettings>((options, settings) => options.EntryExpiry = settings.Chats.IdleExpiry);
 
         silo.UseRedisReminderService(options => options.ConfigurationOptions = RedisConnection.Options(cluster));
         silo.Services.AddOptions<RedisReminderTableOptions>().Configure<RedisConnection>((options, redis) => options.CreateMultiplexer = _ => redis.ForProviderAsync());

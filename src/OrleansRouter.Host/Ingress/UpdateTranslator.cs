@@ -30,7 +30,9 @@ public static class UpdateTranslator
             text,
             receivedAt,
             IsGroup: chat.Type is ChatType.Group or ChatType.Supergroup,
-            MigrateToChatId: message.MigrateToChatId);
+            MigrateToChatId: message.MigrateToChatId,
+            SenderId: message.From?.Id,
+            SenderChatId: message.SenderChat?.Id);
     }
 
     /// <summary>Something a user sent that the router cannot read: it gets a notice rather than silence.</summary>

@@ -14,7 +14,8 @@ public sealed class StubBotApi(string token, TimeProvider clock)
     public const string DefaultToken = "7000000001:local-stub-token";
 
     private const int MaxMessageLength = 4096;
-    private const long GroupMemberId = 7_100_000_001;
+    /// <summary>Who writes into a stub group unless the post names another sender: the group's creator.</summary>
+    public const long GroupMemberId = 7_100_000_001;
 
     private readonly Lock _gate = new();
     private readonly List<Update> _unconfirmed = [];
@@ -34,8 +35,11 @@ public sealed class StubBotApi(string token, TimeProvider clock)
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.UTF8.GetBytes(presented), System.Text.Encoding.UTF8.GetBytes(token));
 
-    /// <summary>A user writes into a chat: positive ids are private chats, negative ids groups.</summary>
-    public (int UpdateId, int MessageId) PostUserMessage(long chatId, string text, string? senderName)
+    /// <summary>
+    /// A user writes into a chat: positive ids are private chats, negative ids groups. In a group the sender is its
+    /// creator (<see cref="GroupMemberId"/>) unless <paramref name="senderId"/> names someone else, a plain member.
+    /// </summary>
+    public (int UpdateId, int MessageId) PostUserMessage(long chatId, string text, string? senderName, long? senderId = null)
     {
         lock (_gate)
         {
@@ -48,7 +52,7 @@ public sealed class StubBotApi(string token, TimeProvider clock)
                 Chat = chatId > 0
                     ? new Chat { Id = chatId, Type = ChatType.Private, FirstName = senderName ?? "Stub user" }
                     : new Chat { Id = chatId, Type = ChatType.Supergroup, Title = "Stub group" },
-                From = new User { Id = chatId > 0 ? chatId : GroupMemberId, FirstName = senderName ?? "Stub user" },
+                From = new User { Id = chatId > 0 ? chatId : senderId ?? GroupMemberId, FirstName = senderName ?? "Stub user" },
                 Text = text,
             };
             var update = new Update { Id = _nextUpdateId++, Message = message };
@@ -144,6 +148,34 @@ public sealed class StubBotApi(string token, TimeProvider clock)
 
             log.TypingActions++;
         }
+    }
+
+    /// <summary>
+    /// getChatMember: a private chat's user and a group's creator (<see cref="GroupMemberId"/>) are "creator", anyone
+    /// else who wrote there a "member". In the Bot API's JSON, so the client reads it as it reads Telegram's.
+    /// </summary>
+    public System.Text.Json.Nodes.JsonObject ChatMember(long chatId, long userId)
+    {
+        lock (_gate)
+        {
+            if (!_chats.ContainsKey(chatId))
+            {
+                throw new StubApiException(400, "Bad Request: chat not found");
+            }
+        }
+
+        var creator = chatId > 0 ? userId == chatId : userId == GroupMemberId;
+        var member = new System.Text.Json.Nodes.JsonObject
+        {
+            ["status"] = creator ? "creator" : "member",
+            ["user"] = new System.Text.Json.Nodes.JsonObject { ["id"] = userId, ["is_bot"] = false, ["first_name"] = "Stub user" },
+        };
+        if (creator)
+        {
+            member["is_anonymous"] = false;
+        }
+
+        return member;
     }
 
     public StubTranscript? Transcript(long chatId)

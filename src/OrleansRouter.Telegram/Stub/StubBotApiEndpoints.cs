@@ -12,7 +12,7 @@ namespace OrleansRouter.Telegram.Stub;
 
 /// <summary>
 /// Serves <see cref="StubBotApi"/>: the Bot API methods the router uses at <c>/bot{token}/{method}</c>, and for
-/// people and tests <c>POST /stub/chats/{id}/messages</c> (a user writes) and <c>GET /stub/chats/{id}/transcript</c>.
+/// people and tests <c>POST /stub/chats/{id}/messages</c> (a user writes; in a group <c>from_id</c> names a sender other than its creator) and <c>GET /stub/chats/{id}/transcript</c>.
 /// </summary>
 public static class StubBotApiEndpoints
 {
@@ -57,7 +57,8 @@ public static class StubBotApiEndpoints
         }
 
         var name = body["from"] is JsonValue from && from.TryGetValue<string>(out var n) ? n : null;
-        var (updateId, messageId) = api.PostUserMessage(chatId, text, name);
+        var senderId = body["from_id"] is JsonValue fromId && fromId.TryGetValue<long>(out var id) && id > 0 ? id : (long?)null;
+        var (updateId, messageId) = api.PostUserMessage(chatId, text, name, senderId);
         return Results.Json(new { update_id = updateId, message_id = messageId }, statusCode: StatusCodes.Status202Accepted);
     }
 
@@ -80,6 +81,7 @@ public static class StubBotApiEndpoints
                     String(request, "text") ?? "",
                     request["reply_parameters"] is JsonObject reply ? Int(reply, "message_id") : Int(request, "reply_to_message_id"))),
                 "sendchataction" => OkTrue(() => api.SendChatAction(ChatId(request))),
+                "getchatmember" => Ok(api.ChatMember(ChatId(request), Long(request, "user_id") ?? throw new StubApiException(400, "Bad Request: user_id is empty"))),
                 "deletewebhook" or "setwebhook" or "close" or "logout" => Ok(true),
                 _ => Error(404, "Not Found: method not found"),
             };

@@ -135,7 +135,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
     [Fact]
     public async Task A_chat_the_map_binds_cannot_switch_persona()
     {
-        await Chat(ChatCluster.PinnedChat).AcceptAsync(Message(ChatCluster.PinnedChat, "/persona@SomeBot echo"));
+        await Chat(ChatCluster.PinnedChat).AcceptAsync(Message(ChatCluster.PinnedChat, $"/persona@{FakeChatMembers.Username} echo"));
         await RepliesAsync(ChatCluster.PinnedChat, 1);
 
         Assert.Contains("bound to other", _cluster.Sender.SentTo(ChatCluster.PinnedChat)[0]);

@@ -63,3 +63,27 @@ public sealed class NoTyping : ITypingIndicator
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
+
+/// <summary>What Telegram would say about the bot and a group's members, as a test sets it: by default every sender is an admin.</summary>
+public sealed class FakeChatMembers : IChatMembers
+{
+    public const string Username = "router_test_bot";
+
+    private readonly ConcurrentQueue<(long ChatId, long UserId)> _asked = new();
+
+    /// <summary>The answer to getChatMember; null plays Telegram out of reach.</summary>
+    public Func<long, long, bool?> IsAdmin { get; set; } = (_, _) => true;
+
+    /// <summary>getMe's username; null plays getMe failing.</summary>
+    public string? BotUsername { get; set; } = Username;
+
+    public int AskedAbout(long chatId) => _asked.Count(a => a.ChatId == chatId);
+
+    public Task<string?> BotUsernameAsync(CancellationToken cancellationToken) => Task.FromResult(BotUsername);
+
+    public Task<bool?> IsAdminAsync(long chatId, long userId, CancellationToken cancellationToken)
+    {
+        _asked.Enqueue((chatId, userId));
+        return Task.FromResult(IsAdmin(chatId, userId));
+    }
+}

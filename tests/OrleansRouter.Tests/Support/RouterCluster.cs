@@ -27,6 +27,10 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public RecordingSender Sender { get; } = new();
 
+    public FakeChatMembers Members { get; } = new();
+
+    public virtual ChatCommandOptions Commands => new();
+
     public QueueGauge Gauge { get; } = new();
 
     public DrainSignal Drain { get; } = new();
@@ -58,6 +62,8 @@ public abstract class RouterCluster : IAsyncLifetime
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();
+            host.Services.AddSingleton<IChatMembers>(Members);
+            host.Services.AddSingleton(Commands);
             ConfigureServices(host.Services);
         });
         Cluster = builder.Build();
@@ -89,9 +95,12 @@ public abstract class RouterCluster : IAsyncLifetime
 
     private static int _nextUpdateId = 1;
 
+    /// <summary>The user who sends <see cref="Message"/>s unless a test says otherwise.</summary>
+    public const long UserId = 4242;
+
     /// <summary>A text message into a chat, with a fresh update id.</summary>
-    public static InboundMessage Message(long chatId, string text, long? updateId = null) =>
-        new(updateId ?? Interlocked.Increment(ref _nextUpdateId), chatId, 1, text, DateTimeOffset.UtcNow, IsGroup: chatId < 0);
+    public static InboundMessage Message(long chatId, string text, long? updateId = null, long? senderId = UserId) =>
+        new(updateId ?? Interlocked.Increment(ref _nextUpdateId), chatId, 1, text, DateTimeOffset.UtcNow, IsGroup: chatId < 0, SenderId: senderId);
 
     public static Persona Persona(string name, RateWindow? window = null, bool selectable = true) =>
         new(name, new Uri($"http://agents.invalid/{name}"), AgentAuth.None, window, name, selectable);
