@@ -27,6 +27,8 @@ public static class ConfigKeys
     public const string RetryMaxDelayMs = "RETRY_MAX_DELAY_MS";
     public const string RetryCacheCapacity = "RETRY_CACHE_CAPACITY";
     public const string A2ATimeoutSeconds = "A2A_TIMEOUT_SECONDS";
+    public const string A2AMaxResponseBytes = "A2A_MAX_RESPONSE_BYTES";
+    public const string A2AMaxReplyChars = "A2A_MAX_REPLY_CHARS";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
     public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
@@ -88,6 +90,8 @@ public static class ConfigKeys
         new(RetryMaxDelayMs),
         new(RetryCacheCapacity),
         new(A2ATimeoutSeconds),
+        new(A2AMaxResponseBytes),
+        new(A2AMaxReplyChars),
         new(OrleansClustering),
         new(OrleansStorage),
         new(RedisConnectionString, Secret: true),

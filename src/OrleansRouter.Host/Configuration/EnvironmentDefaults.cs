@@ -33,6 +33,8 @@ public static class EnvironmentDefaults
         [ConfigKeys.RetryMaxDelayMs] = "60000",
         [ConfigKeys.RetryCacheCapacity] = "10000",
         [ConfigKeys.A2ATimeoutSeconds] = "60",
+        [ConfigKeys.A2AMaxResponseBytes] = "1048576",
+        [ConfigKeys.A2AMaxReplyChars] = "16384",
         [ConfigKeys.OrleansClusterId] = "orleans-router",
         [ConfigKeys.OrleansServiceId] = "orleans-router",
         [ConfigKeys.SiloPort] = "11111",
