@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -197,7 +196,7 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
         }
 
         Authorize(request, persona);
-        var (status, answer, failure) = await ExchangeAsync(request, cancellationToken);
+        var (status, answer, failure) = await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
         if (failure is not null)
         {
             return new JsonRpcResponse.Failed(failure);
@@ -213,7 +212,7 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
 
         // JSON that is not JSON-RPC breaks the protocol (fatal); a body that is no JSON at all was most likely cut
         // or replaced on the way (transient, see JsonBody).
-        return new JsonRpcResponse.Failed(status != HttpStatusCode.OK ? StatusFailure(status)
+        return new JsonRpcResponse.Failed(status != HttpStatusCode.OK ? AgentExchange.StatusFailure(status)
             : notJson ?? new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, "the answer is not a JSON-RPC response"));
     }
 
@@ -280,7 +279,7 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
 
             if (status != HttpStatusCode.OK)
             {
-                return (null, StatusFailure(status));
+                return (null, AgentExchange.StatusFailure(status));
             }
 
             using var document = JsonBody.Parse(body, out var notJson);
@@ -317,62 +316,7 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
             Authorize(request, persona);
         }
 
-        return await ExchangeAsync(request, cancellationToken);
-    }
-
-    /// <summary>
-    /// One request and its body, read within the caller's deadline (a body that drips in slowly runs into it) and up
-    /// to <see cref="A2AClientOptions.MaxResponseBytes"/>. A redirect is an answer, never followed.
-    /// </summary>
-    private async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, AgentFailure? Failure)> ExchangeAsync(
-        HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        HttpResponseMessage response;
-        try
-        {
-            response = await httpClients.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (HttpRequestException e)
-        {
-            return (0, default, new AgentFailure(FailureClass.Transient, AgentFailureCodes.Network, e.Message));
-        }
-
-        using (response)
-        {
-            var code = (int)response.StatusCode;
-            if (code is >= 300 and < 400)
-            {
-                return (response.StatusCode, default, new AgentFailure(FailureClass.Fatal, AgentFailureCodes.Redirect,
-                    $"the agent answered HTTP {code} (a redirect); redirects are not followed: point agent_url or the card at the final address"));
-            }
-
-            try
-            {
-                var body = await BoundedBody.ReadAsync(response.Content, options.MaxResponseBytes, cancellationToken);
-                if (body is { } complete)
-                {
-                    return (response.StatusCode, complete, null);
-                }
-
-                // An error page over the limit still says what its status says; an answer over it is refused.
-                return response.StatusCode == HttpStatusCode.OK
-                    ? (response.StatusCode, default, new AgentFailure(FailureClass.Fatal, AgentFailureCodes.ResponseTooLarge,
-                        string.Create(CultureInfo.InvariantCulture, $"the answer is larger than A2A_MAX_RESPONSE_BYTES ({options.MaxResponseBytes:N0} bytes)")))
-                    : (response.StatusCode, default, null);
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException)
-            {
-                // The connection broke half way through the body: the same request may well succeed again.
-                return (0, default, new AgentFailure(FailureClass.Transient, AgentFailureCodes.InvalidResponseBody, $"the answer was cut off: {e.Message}"));
-            }
-        }
-    }
-
-    private static AgentFailure StatusFailure(HttpStatusCode status)
-    {
-        var code = (int)status;
-        var transient = code is 408 or 425 or 429 or >= 500;
-        return new AgentFailure(transient ? FailureClass.Transient : FailureClass.Fatal, $"http_{code}", $"the agent answered HTTP {code} {status}");
+        return await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
     }
 
     /// <summary>Adds the persona's credential, when <see cref="CredentialScope"/> lets it go to this request's URL.</summary>
