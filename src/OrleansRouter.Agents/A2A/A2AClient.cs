@@ -4,6 +4,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Agents.A2A;
@@ -13,8 +15,12 @@ namespace OrleansRouter.Agents.A2A;
 /// dialect the card names (v1.0 <c>SendMessage</c> or v0.3 <c>message/send</c>), falls back to the other dialect once
 /// when the agent does not know the method or version, and waits for a blocking answer, polling a task the agent
 /// left in progress. Every failure comes back as a classified <see cref="AgentFailure"/>.
+/// Against a hostile agent: the credential goes only where <see cref="CredentialScope"/> allows, redirects are
+/// refused, every body is read up to <see cref="A2AClientOptions.MaxResponseBytes"/> within the one deadline, and
+/// the reply is capped at <see cref="A2AClientOptions.MaxReplyChars"/>.
 /// </summary>
-public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions options, TimeProvider clock) : IAgentClient
+public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions options, TimeProvider clock, ILogger<A2AClient>? logger = null)
+    : IAgentClient
 {
     public const string HttpClientName = "a2a";
 
@@ -23,6 +29,8 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
 
     private readonly ConcurrentDictionary<Uri, (AgentCard Card, DateTimeOffset Expires)> _cards = new();
     private readonly ConcurrentDictionary<Uri, A2ADialect> _learnedDialects = new();
+    private readonly ConcurrentDictionary<string, string> _elsewhereLogged = new();
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
 
     public async Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken)
     {
@@ -34,6 +42,11 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
             if (card is null)
             {
                 return failure!;
+            }
+
+            if (CheckEndpoint(request.Persona, card) is { } refused)
+            {
+                return refused;
             }
 
             var dialect = _learnedDialects.GetValueOrDefault(card.Endpoint, card.Dialect);
@@ -48,9 +61,12 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
                 }
             }
 
-            return outcome is DialectMismatch mismatch
-                ? new AgentFailure(FailureClass.Fatal, mismatch.Code, "the agent speaks neither A2A v1.0 nor v0.3")
-                : outcome;
+            return outcome switch
+            {
+                DialectMismatch mismatch => new AgentFailure(FailureClass.Fatal, mismatch.Code, "the agent speaks neither A2A v1.0 nor v0.3"),
+                AgentReply reply => reply with { Text = ReplyCap.Apply(reply.Text, options.MaxReplyChars) },
+                _ => outcome,
+            };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -65,9 +81,20 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
         try
         {
             var (card, failure) = await FetchCardAsync(persona, deadline.Token);
-            return card is null
-                ? new AgentProbe(false, $"{failure!.Code}: {failure.Detail}")
-                : new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")})");
+            if (card is null)
+            {
+                return new AgentProbe(false, $"{failure!.Code}: {failure.Detail}");
+            }
+
+            if (CheckEndpoint(persona, card) is { } refused)
+            {
+                return new AgentProbe(false, refused.Detail);
+            }
+
+            var elsewhere = CredentialScope.SameOrigin(persona.AgentUrl, card.Endpoint)
+                ? ""
+                : $"; card points to another origin ({CredentialScope.Origin(card.Endpoint)}): followed without credentials";
+            return new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")}){elsewhere}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -168,23 +195,49 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
             request.Headers.Add("A2A-Version", "1.0");
         }
 
-        Authorize(request, persona.Auth);
-        var (status, text, failure) = await ExchangeAsync(request, cancellationToken);
+        Authorize(request, persona);
+        var (status, answer, failure) = await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
         if (failure is not null)
         {
             return new JsonRpcResponse.Failed(failure);
         }
 
         // Some servers send a JSON-RPC error with a 4xx/5xx status: the error says more than the status.
-        var parsed = JsonRpcResponse.Parse(text);
+        using var document = JsonBody.Parse(answer, out var notJson);
+        var parsed = document is null ? null : JsonRpcResponse.Read(document.RootElement);
         if (parsed is JsonRpcResponse.Error || (parsed is not null && status == HttpStatusCode.OK))
         {
             return parsed;
         }
 
-        return new JsonRpcResponse.Failed(status == HttpStatusCode.OK
-            ? new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, "the answer is not a JSON-RPC response")
-            : StatusFailure(status));
+        // JSON that is not JSON-RPC breaks the protocol (fatal); a body that is no JSON at all was most likely cut
+        // or replaced on the way (transient, see JsonBody).
+        return new JsonRpcResponse.Failed(status != HttpStatusCode.OK ? AgentExchange.StatusFailure(status)
+            : notJson ?? new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, "the answer is not a JSON-RPC response"));
+    }
+
+    /// <summary>
+    /// Whether the card's endpoint may be called for this persona (see <see cref="CredentialScope"/>); a card pointing
+    /// to another origin is logged once per persona and origin, refused or followed.
+    /// </summary>
+    private AgentFailure? CheckEndpoint(Persona persona, AgentCard card)
+    {
+        var refusal = CredentialScope.Refusal(persona, card.Endpoint);
+        if (CredentialScope.SameOrigin(persona.AgentUrl, card.Endpoint))
+        {
+            _elsewhereLogged.TryRemove(persona.Name, out _);
+            return refusal;
+        }
+
+        var origin = CredentialScope.Origin(card.Endpoint);
+        if (_elsewhereLogged.GetValueOrDefault(persona.Name) != origin)
+        {
+            _elsewhereLogged[persona.Name] = origin;
+            A2ALog.CardElsewhere(_logger, persona.Tag, origin, CredentialScope.Origin(persona.AgentUrl),
+                refusal is null ? "followed without credentials" : "refused, the persona has a credential");
+        }
+
+        return refusal;
     }
 
     private async Task<(AgentCard? Card, AgentFailure? Failure)> GetCardAsync(Persona persona, CancellationToken cancellationToken)
@@ -198,17 +251,21 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
     }
 
     /// <summary>
-    /// Looks for the card under the agent's base URL, then at the root of its host (where the specification puts it):
-    /// <c>agent-card.json</c> first, then the older <c>agent.json</c>.
+    /// Looks for the card under the agent's base URL only, never at the root of its host, where another tenant's card
+    /// may live: <c>agent-card.json</c> first, then the older <c>agent.json</c>. Fetched without the credential, and
+    /// once more with it only when the card asks for it (401/403) and the credential may go there.
     /// </summary>
     private async Task<(AgentCard? Card, AgentFailure? Failure)> FetchCardAsync(Persona persona, CancellationToken cancellationToken)
     {
         AgentFailure? lastFailure = null;
         foreach (var url in CardUrls(persona.AgentUrl))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            Authorize(request, persona.Auth);
-            var (status, text, failure) = await ExchangeAsync(request, cancellationToken);
+            var (status, body, failure) = await GetAsync(url, persona, authorize: false, cancellationToken);
+            if (failure is null && status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && CredentialScope.Covers(persona, url))
+            {
+                (status, body, failure) = await GetAsync(url, persona, authorize: true, cancellationToken);
+            }
+
             if (failure is not null)
             {
                 return (null, failure);
@@ -222,10 +279,16 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
 
             if (status != HttpStatusCode.OK)
             {
-                return (null, StatusFailure(status));
+                return (null, AgentExchange.StatusFailure(status));
             }
 
-            var card = ReadCard(text, url, out var problem);
+            using var document = JsonBody.Parse(body, out var notJson);
+            if (document is null)
+            {
+                return (null, notJson!);
+            }
+
+            var card = AgentCardReader.Read(document.RootElement, url, out var problem);
             if (card is null)
             {
                 return (null, new AgentFailure(FailureClass.Fatal, "invalid_card", problem!));
@@ -241,53 +304,30 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
     private static IEnumerable<Uri> CardUrls(Uri agentUrl)
     {
         var withSlash = agentUrl.AbsoluteUri.EndsWith('/') ? agentUrl : new Uri(agentUrl.AbsoluteUri + "/");
-        var bases = withSlash.AbsolutePath == "/" ? [withSlash] : new[] { withSlash, new Uri(withSlash, "/") };
-        return bases.SelectMany(b => CardPaths.Select(path => new Uri(b, path)));
+        return CardPaths.Select(path => new Uri(withSlash, path));
     }
 
-    private static AgentCard? ReadCard(string text, Uri url, out string? problem)
+    private async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, AgentFailure? Failure)> GetAsync(
+        Uri url, Persona persona, bool authorize, CancellationToken cancellationToken)
     {
-        try
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (authorize)
         {
-            using var document = JsonDocument.Parse(text);
-            return AgentCardReader.Read(document.RootElement, url, out problem);
+            Authorize(request, persona);
         }
-        catch (JsonException)
-        {
-            problem = "the agent card is not valid JSON";
-            return null;
-        }
+
+        return await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
     }
 
-    private async Task<(HttpStatusCode Status, string Body, AgentFailure? Failure)> ExchangeAsync(
-        HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Adds the persona's credential, when <see cref="CredentialScope"/> lets it go to this request's URL.</summary>
+    private static void Authorize(HttpRequestMessage request, Persona persona)
     {
-        try
+        if (!CredentialScope.Covers(persona, request.RequestUri!))
         {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return (response.StatusCode, body, null);
+            return;
         }
-        catch (HttpRequestException e)
-        {
-            return (0, "", new AgentFailure(FailureClass.Transient, AgentFailureCodes.Network, e.Message));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // An answer that cannot even be read (a body over the size limit, an unknown charset…).
-            return (0, "", new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, e.Message));
-        }
-    }
 
-    private static AgentFailure StatusFailure(HttpStatusCode status)
-    {
-        var code = (int)status;
-        var transient = code is 408 or 425 or 429 or >= 500;
-        return new AgentFailure(transient ? FailureClass.Transient : FailureClass.Fatal, $"http_{code}", $"the agent answered HTTP {code} {status}");
-    }
-
-    private static void Authorize(HttpRequestMessage request, AgentAuth auth)
-    {
+        var auth = persona.Auth;
         switch (auth.Scheme)
         {
             case AuthScheme.Bearer:

@@ -2,7 +2,7 @@ namespace OrleansRouter.Agents.A2A;
 
 public sealed record A2AClientOptions
 {
-    /// <summary>The whole of one call: card lookup, send, and polling a task still in progress.</summary>
+    /// <summary>The whole of one call: card lookup, send, polling a task still in progress, and reading every body.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>How long a fetched agent card is trusted before it is fetched again.</summary>
@@ -10,4 +10,16 @@ public sealed record A2AClientOptions
 
     /// <summary>The first wait between polls of a task still in progress; doubles up to two seconds.</summary>
     public TimeSpan FirstPollDelay { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The most of one response body (card, answer, task poll) the client reads; a longer answer is a fatal
+    /// <c>response_too_large</c>, and the rest of it is never read (<c>A2A_MAX_RESPONSE_BYTES</c>).
+    /// </summary>
+    public int MaxResponseBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// The longest reply text shown to the user, notice included; a longer one is cut and says so
+    /// (<c>A2A_MAX_REPLY_CHARS</c>; 16,384 is four Telegram messages).
+    /// </summary>
+    public int MaxReplyChars { get; init; } = 16_384;
 }

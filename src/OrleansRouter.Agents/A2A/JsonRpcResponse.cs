@@ -11,26 +11,17 @@ internal abstract record JsonRpcResponse
 
     public sealed record Failed(AgentFailure Failure) : JsonRpcResponse;
 
-    /// <summary>Reads a JSON-RPC response body; null when the body is not one.</summary>
-    public static JsonRpcResponse? Parse(string body)
+    /// <summary>Reads a parsed JSON-RPC response body; null when the JSON is not one.</summary>
+    public static JsonRpcResponse? Read(JsonElement root)
     {
-        try
+        if (Json.Object(root, "error") is { } error)
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (Json.Object(root, "error") is { } error)
-            {
-                var code = error.TryGetProperty("code", out var c) && c.TryGetInt32(out var n) ? n : 0;
-                return new Error(code, Json.String(error, "message") ?? "");
-            }
+            var code = error.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : 0;
+            return new Error(code, Json.String(error, "message") ?? "");
+        }
 
-            return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("result", out var result)
-                ? new Result(result.Clone())
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
+        return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("result", out var result)
+            ? new Result(result.Clone())
+            : null;
     }
 }

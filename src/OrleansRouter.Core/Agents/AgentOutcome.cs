@@ -41,4 +41,19 @@ public static class AgentFailureCodes
     public const string Timeout = "timeout";
     public const string Network = "network";
     public const string InvalidResponse = "invalid_response";
+
+    /// <summary>A 200 whose body is cut short or is not JSON at all, as a proxy or a dropped connection gives: transient.</summary>
+    public const string InvalidResponseBody = "invalid_response_body";
+
+    /// <summary>A body over <c>A2A_MAX_RESPONSE_BYTES</c>: fatal, the same request would get the same answer.</summary>
+    public const string ResponseTooLarge = "response_too_large";
+
+    /// <summary>A 3xx: redirects are never followed, since they would carry the credential and the user's text elsewhere.</summary>
+    public const string Redirect = "redirect";
+
+    /// <summary>The card names an endpoint on another origin than <c>agent_url</c>, and the persona has a credential.</summary>
+    public const string CardElsewhere = "card_elsewhere";
+
+    /// <summary>The persona has a credential and its agent is on plain http off loopback.</summary>
+    public const string InsecureTransport = "insecure_transport";
 }

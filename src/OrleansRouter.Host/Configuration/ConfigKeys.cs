@@ -29,6 +29,8 @@ public static class ConfigKeys
     public const string A2ATimeoutSeconds = "A2A_TIMEOUT_SECONDS";
     public const string ChatIdleExpiry = "CHAT_IDLE_EXPIRY";
     public const string GroupCommands = "GROUP_COMMANDS";
+    public const string A2AMaxResponseBytes = "A2A_MAX_RESPONSE_BYTES";
+    public const string A2AMaxReplyChars = "A2A_MAX_REPLY_CHARS";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
     public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
@@ -92,6 +94,8 @@ public static class ConfigKeys
         new(A2ATimeoutSeconds),
         new(ChatIdleExpiry),
         new(GroupCommands),
+        new(A2AMaxResponseBytes),
+        new(A2AMaxReplyChars),
         new(OrleansClustering),
         new(OrleansStorage),
         new(RedisConnectionString, Secret: true),

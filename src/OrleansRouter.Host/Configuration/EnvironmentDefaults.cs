@@ -35,6 +35,8 @@ public static class EnvironmentDefaults
         [ConfigKeys.A2ATimeoutSeconds] = "60",
         [ConfigKeys.ChatIdleExpiry] = "30d",
         [ConfigKeys.GroupCommands] = "admins",
+        [ConfigKeys.A2AMaxResponseBytes] = "1048576",
+        [ConfigKeys.A2AMaxReplyChars] = "16384",
         [ConfigKeys.OrleansClusterId] = "orleans-router",
         [ConfigKeys.OrleansServiceId] = "orleans-router",
         [ConfigKeys.SiloPort] = "11111",

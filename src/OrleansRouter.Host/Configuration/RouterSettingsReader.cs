@@ -94,6 +94,8 @@ public sealed partial class RouterSettingsReader
         WarnAboutUnknownFileKeys();
         var queue = ReadQueue();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
+        var maxResponseBytes = Int(ConfigKeys.A2AMaxResponseBytes, 16 * 1024, 64 * 1024 * 1024);
+        var maxReplyChars = Int(ConfigKeys.A2AMaxReplyChars, 1024, 1024 * 1024);
         var cluster = ReadCluster();
         var chats = ReadChats();
         var logging = ReadLogging();
@@ -109,7 +111,7 @@ public sealed partial class RouterSettingsReader
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null || chats is null)
+            || timeout is null || maxResponseBytes is null || maxReplyChars is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null || chats is null)
         {
             return null;
         }
@@ -121,7 +123,12 @@ public sealed partial class RouterSettingsReader
             Personas = personas,
             ServesEchoAgent = echo,
             Queue = queue,
-            A2A = new A2AClientOptions { Timeout = TimeSpan.FromSeconds(timeout.Value) },
+            A2A = new A2AClientOptions
+            {
+                Timeout = TimeSpan.FromSeconds(timeout.Value),
+                MaxResponseBytes = maxResponseBytes.Value,
+                MaxReplyChars = maxReplyChars.Value,
+            },
             Cluster = cluster,
             Chats = chats,
             Http = http,

@@ -44,12 +44,7 @@ public static class RouterHosting
         services.AddSingleton<UpdateAcceptor>();
         services.AddSingleton<IStorageProbe>(provider => settings.Cluster.Storage == StorageMode.Redis ? ActivatorUtilities.CreateInstance<RedisStorageProbe>(provider) : new MemoryStorageProbe());
 
-        services.AddHttpClient(A2AClient.HttpClientName, client =>
-        {
-            // A2AClient enforces A2A_TIMEOUT_SECONDS itself, across card lookup, send and polling.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-            client.MaxResponseContentBufferSize = 4 * 1024 * 1024;
-        });
+        services.AddA2AHttpClient();
         services.AddSingleton(settings.A2A);
         services.AddSingleton<IAgentClient, A2AClient>();
         services.AddTelegramBot(settings.Telegram.Token, settings.Telegram.ApiBaseUrl, settings.Telegram.Pacing);

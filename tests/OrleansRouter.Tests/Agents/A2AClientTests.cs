@@ -11,8 +11,16 @@ namespace OrleansRouter.Tests.Agents;
 /// <summary>The A2A client against a real A2A server on loopback, in both protocol versions.</summary>
 public sealed class A2AClientTests : IAsyncDisposable
 {
-    private readonly ServiceProvider _services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly ServiceProvider _services = Services();
     private readonly List<A2ATestAgent> _agents = [];
+
+    /// <summary>The same HttpClient registration as the router's.</summary>
+    internal static ServiceProvider Services()
+    {
+        var services = new ServiceCollection();
+        services.AddA2AHttpClient();
+        return services.BuildServiceProvider();
+    }
 
     public async ValueTask DisposeAsync()
     {
