@@ -28,7 +28,7 @@ public sealed class ConfigManifest
     /// <summary>Setting → value, or for a secret → its version.</summary>
     public IReadOnlyDictionary<string, string> Entries => _entries;
 
-    /// <param name="agentTokenKeys">The keys the persona map's <c>token_env</c> names: secrets, whatever their names.</param>
+    /// <param name="agentTokenKeys">The keys the persona map's <c>token_env</c> names (<c>A2A_TOKEN_*</c>): secrets.</param>
     /// <param name="fileFingerprints">Files named by a setting, by their fingerprint (a certificate's SHA-256), never their content.</param>
     public static ConfigManifest From(ConfigLayers layers, string? personaMapText, IEnumerable<string> agentTokenKeys, IReadOnlyDictionary<string, string>? fileFingerprints = null)
     {
