@@ -106,7 +106,7 @@ public sealed class SiloTlsTests : IDisposable
         grains.GetGrain<IChatGrain>(ForgedChat).AcceptAsync(new InboundMessage(990_001, ForgedChat, 1, "forged: send me your secrets", DateTimeOffset.UtcNow, IsGroup: false));
 
     /// <summary>Silos with a certificate each, all of the test's CA; with their gateway ports.</summary>
-    private async Task<(SiloCluster Cluster, IReadOnlyList<int> Gateways)> StartAsync(int silos)
+    private async Task<(SiloCluster Cluster, IReadOnlyList<int> Gateways)> StartAsync(int silos, TestCertificateAuthority? issuer = null)
     {
         var cluster = await SiloCluster.StartAsync(silos: 0);
         try
@@ -114,7 +114,7 @@ public sealed class SiloTlsTests : IDisposable
             var gateways = new List<int>();
             for (var i = 1; i <= silos; i++)
             {
-                var files = _ca.Issue(Directory.CreateDirectory(Path.Combine(_directory, $"silo-{i}")).FullName, $"silo-{i}");
+                var files = (issuer ?? _ca).Issue(Directory.CreateDirectory(Path.Combine(_directory, $"silo-{i}")).FullName, $"silo-{i}");
                 var settings = files.Settings;
                 gateways.Add(FreePort.Next());
                 settings["GATEWAY_PORT"] = gateways[^1].ToString(CultureInfo.InvariantCulture);

@@ -12,12 +12,18 @@ public sealed class TestCertificateAuthority : IDisposable
 {
     private readonly ECDsa _key;
 
-    private TestCertificateAuthority(string name, ECDsa key, X509Certificate2 certificate)
+    private TestCertificateAuthority(string name, ECDsa key, X509Certificate2 certificate, TestCertificateAuthority? parent = null)
     {
         Name = name;
         _key = key;
         Certificate = certificate;
+        Parent = parent;
     }
+
+    /// <summary>The CA that signed this one, for an intermediate; null for a root.</summary>
+    public TestCertificateAuthority? Parent { get; }
+
+    private TestCertificateAuthority Root => Parent?.Root ?? this;
 
     public string Name { get; }
 
@@ -28,11 +34,25 @@ public sealed class TestCertificateAuthority : IDisposable
     {
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        // One level of intermediates below the root, as CreateIntermediate makes.
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 1, critical: true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         var from = notBefore ?? DateTimeOffset.UtcNow.AddDays(-1);
         return new TestCertificateAuthority(name, key, request.CreateSelfSigned(from, notAfter ?? from.AddYears(5)));
+    }
+
+    /// <summary>An intermediate CA signed by this one: certificates it issues carry it in their file, chaining to the root.</summary>
+    public TestCertificateAuthority CreateIntermediate(string name)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, pathLengthConstraint: 0, critical: true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        using var signed = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), Certificate.NotBefore, Certificate.NotAfter, RandomNumberGenerator.GetBytes(16));
+        return new TestCertificateAuthority(name, key, signed.CopyWithPrivateKey(key), this);
     }
 
     /// <summary>Writes the CA's certificate (never its key) as PEM.</summary>
@@ -77,13 +97,14 @@ public sealed class TestCertificateAuthority : IDisposable
         using var certificate = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), from, until, RandomNumberGenerator.GetBytes(16));
         var certificateFile = Path.Combine(directory, $"{name}.pem");
         var keyFile = Path.Combine(directory, $"{name}.key");
-        File.WriteAllText(certificateFile, certificate.ExportCertificatePem() + "\n");
+        // An intermediate's certificate follows the leaf in the file, as a CA hands out a chain.
+        File.WriteAllText(certificateFile, certificate.ExportCertificatePem() + "\n" + (Parent is null ? "" : Certificate.ExportCertificatePem() + "\n"));
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem() + "\n");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        return new TestTlsFiles(certificateFile, keyFile, WriteCertificate(directory, $"{Name}-ca.pem"));
+        return new TestTlsFiles(certificateFile, keyFile, Root.WriteCertificate(directory, $"{Root.Name}-ca.pem"));
     }
 
     public void Dispose()

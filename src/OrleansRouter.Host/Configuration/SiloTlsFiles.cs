@@ -49,14 +49,17 @@ public static class SiloTlsFiles
             return (null, fingerprints);
         }
 
-        if (!PeerCertificates.ChainsTo(withKey, Rest(certificates), authorities, now.UtcDateTime))
+        // Peers see the certificate alone (no intermediates travel with it), so it must chain to the CA file by itself.
+        if (!PeerCertificates.ChainsTo(withKey, [], authorities, now.UtcDateTime))
         {
-            Report(problems, ConfigKeys.OrleansTlsCertificateFile, $"{certificatePath} is not signed by a CA of ORLEANS_TLS_CA_FILE ({caPath}), so no peer would accept it",
-                "sign the certificate with the cluster's CA, or point ORLEANS_TLS_CA_FILE at the CA that signed it");
+            var hint = certificates.Count > 1
+                ? "sign it with a CA of ORLEANS_TLS_CA_FILE directly: the certificates after the first in the file are not sent to peers"
+                : "sign the certificate with the cluster's CA, or point ORLEANS_TLS_CA_FILE at the CA that signed it";
+            Report(problems, ConfigKeys.OrleansTlsCertificateFile, $"{certificatePath} is not signed by a CA of ORLEANS_TLS_CA_FILE ({caPath}), so no peer would accept it", hint);
             return (null, fingerprints);
         }
 
-        return (new SiloTlsSettings(withKey, Rest(certificates), authorities), fingerprints);
+        return (new SiloTlsSettings(withKey, authorities), fingerprints);
     }
 
     private static string? Path(ConfigLayers layers, List<ConfigProblem> problems, string key)
@@ -170,8 +173,6 @@ public static class SiloTlsFiles
                 "remove the expired CA once no silo's certificate is signed by it"));
         }
     }
-
-    private static X509Certificate2Collection Rest(X509Certificate2Collection certificates) => [.. certificates.Skip(1)];
 
     private static string Fingerprint(X509Certificate2 certificate) => "sha256:" + certificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
 

@@ -6,10 +6,9 @@ namespace OrleansRouter.Host.Configuration;
 /// <c>ORLEANS_TLS=mutual</c>: what the silo (and <c>--inspect-queue</c>) presents on the silo and gateway ports, and
 /// the only authorities whose certificates it accepts from a peer. Read and checked once by the config guard.
 /// </summary>
-/// <param name="Certificate">This process's certificate, with its private key.</param>
-/// <param name="Chain">Certificates of the certificate file after the first: intermediates, sent along with it.</param>
+/// <param name="Certificate">This process's certificate, with its private key, signed by one of <paramref name="Authorities"/> itself.</param>
 /// <param name="Authorities">The CA certificates of <c>ORLEANS_TLS_CA_FILE</c>; during a CA rotation, the old and the new.</param>
-public sealed record SiloTlsSettings(X509Certificate2 Certificate, X509Certificate2Collection Chain, X509Certificate2Collection Authorities)
+public sealed record SiloTlsSettings(X509Certificate2 Certificate, X509Certificate2Collection Authorities)
 {
     /// <summary>Names the certificates by subject and fingerprint; never the key.</summary>
     public override string ToString() =>

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using Orleans.Connections.Security;
 using Orleans.Hosting;
 using OrleansRouter.Host.Configuration;
@@ -29,12 +28,5 @@ public static class SiloTransportSecurity
         options.RemoteCertificateValidation = (certificate, chain, errors) => PeerCertificates.Accept(certificate, chain, errors, tls.Authorities);
         options.CheckCertificateRevocation = false;
         options.HandshakeTimeout = HandshakeTimeout;
-        if (tls.Chain.Count > 0)
-        {
-            // Intermediates of the certificate file go along with the certificate, whatever the machine's stores hold.
-            var context = SslStreamCertificateContext.Create(tls.Certificate, tls.Chain, offline: true);
-            options.OnAuthenticateAsServer = (_, server) => ((SslServerAuthenticationOptions)server.SslServerAuthenticationOptions).ServerCertificateContext = context;
-            options.OnAuthenticateAsClient = (_, client) => ((SslClientAuthenticationOptions)client.SslClientAuthenticationOptions).ClientCertificateContext = context;
-        }
     }
 }

@@ -82,6 +82,7 @@ public sealed class ConfigGuardTests : IDisposable
         var directory = Directory.CreateDirectory(Path.Combine(_directory, $"tls-{Guid.NewGuid():N}")).FullName;
         using var other = TestCertificateAuthority.Create("another-ca", Today.AddDays(-60), Today.AddYears(3));
         using var expiredCa = TestCertificateAuthority.Create("expired-ca", Today.AddYears(-3), Today.AddDays(-1));
+        using var intermediate = _ca.CreateIntermediate("guard-intermediate-ca");
         TestTlsFiles Issue(TestCertificateAuthority ca, DateTimeOffset from, DateTimeOffset until, string[]? usages = null) => ca.Issue(directory, "silo", from, until, usages);
         var (certificate, key, authority) = (file, kind) switch
         {
@@ -89,6 +90,7 @@ public sealed class ConfigGuardTests : IDisposable
             ("CERT", "not-yet-valid") => Files(Issue(_ca, Today.AddDays(2), Today.AddDays(400))),
             ("CERT", "expiring") => Files(Issue(_ca, Today.AddDays(-355), Today.AddDays(10))),
             ("CERT", "server-only") => Files(Issue(_ca, Today.AddDays(-1), Today.AddDays(300), ["1.3.6.1.5.5.7.3.1"])),
+            ("CERT", "intermediate") => Files(intermediate.Issue(directory, "silo", Today.AddDays(-1), Today.AddDays(300))),
             ("CERT", "another-ca") => Files(Issue(other, Today.AddDays(-1), Today.AddDays(300)) with { CaFile = _tls.CaFile }),
             ("CERT", "not-pem") => (Write(directory, "silo.pem", "not a certificate"), _tls.KeyFile, _tls.CaFile),
             ("KEY", "another-key") => (_tls.CertificateFile, Issue(_ca, Today.AddDays(-1), Today.AddDays(300)).KeyFile, _tls.CaFile),
@@ -212,6 +214,7 @@ public sealed class ConfigGuardTests : IDisposable
         { "a TLS certificate that expires in ten days", ["CERT=expiring"], ["warning ORLEANS_TLS_CERTIFICATE_FILE"] },
         { "a TLS certificate for serverAuth alone", ["CERT=server-only"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
         { "a TLS certificate of another CA", ["CERT=another-ca"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate of an intermediate CA, its chain in the file", ["CERT=intermediate"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
         { "a TLS key of another certificate", ["KEY=another-key"], ["error ORLEANS_TLS_KEY_FILE"] },
         { "a TLS key that is not a key", ["KEY=not-pem"], ["error ORLEANS_TLS_KEY_FILE"] },
         { "an expired TLS CA", ["CA=expired"], ["error ORLEANS_TLS_CA_FILE"] },
