@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using OrleansRouter.Configuration;
 
 namespace OrleansRouter.Personas;
@@ -8,10 +9,16 @@ namespace OrleansRouter.Personas;
 /// Reads the persona map JSON and reports every problem in it at once, each with its JSON path.
 /// Unknown keys are errors: a typo in a rate window must not silently mean "unlimited".
 /// </summary>
-public sealed class PersonaMapReader
+public sealed partial class PersonaMapReader
 {
     /// <summary>The <c>agent_url</c> that names the router's own echo agent.</summary>
     public const string BuiltinEcho = "builtin:echo";
+
+    /// <summary>
+    /// The family <c>token_env</c> may name: <c>A2A_TOKEN_</c> and a name of capitals, digits and underscores. Any
+    /// other variable (the bot token, the Redis connection string) would be read and sent to the agent.
+    /// </summary>
+    public const string TokenEnvPattern = "A2A_TOKEN_<NAME>";
 
     private static readonly string[] RootKeys = ["default_persona", "personas", "chats"];
     private static readonly string[] PersonaKeys = ["agent_url", "auth", "rate_window", "persona_tag", "selectable"];
@@ -21,16 +28,22 @@ public sealed class PersonaMapReader
     private readonly string _source;
     private readonly Func<string, string?> _environment;
     private readonly Uri? _builtinEcho;
+    private readonly bool _cleartextOffLoopback;
     private readonly List<ConfigProblem> _problems = [];
 
     /// <param name="source">The configuration key the map came from, prefixed to every problem.</param>
     /// <param name="environment">Looks up the credentials that <c>token_env</c> names.</param>
     /// <param name="builtinEcho">Where the built-in echo agent listens, for <c>builtin:echo</c>.</param>
-    public PersonaMapReader(string source, Func<string, string?> environment, Uri? builtinEcho)
+    /// <param name="cleartextOffLoopback">
+    /// Whether an <c>http://</c> agent off this machine is allowed (local only): elsewhere the credential and the
+    /// user's text would cross the network in clear. <c>http://</c> to loopback (a sidecar) never leaves the machine.
+    /// </param>
+    public PersonaMapReader(string source, Func<string, string?> environment, Uri? builtinEcho, bool cleartextOffLoopback = true)
     {
         _source = source;
         _environment = environment;
         _builtinEcho = builtinEcho;
+        _cleartextOffLoopback = cleartextOffLoopback;
     }
 
     public (PersonaMap? Map, IReadOnlyList<ConfigProblem> Problems) Read(string json)
@@ -150,6 +163,13 @@ public sealed class PersonaMapReader
             return null;
         }
 
+        if (url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback && !_cleartextOffLoopback)
+        {
+            Report($"{path}.agent_url", $"'{url.GetLeftPart(UriPartial.Authority)}' is plain http off this machine, where the agent's credential and the chats' text would travel in clear",
+                "use the agent's https URL (plain http is for local, or for an agent on loopback)");
+            return null;
+        }
+
         return url;
     }
 
@@ -187,6 +207,14 @@ public sealed class PersonaMapReader
         var tokenEnv = ReadString(auth, "token_env", path, required: true);
         if (tokenEnv is null)
         {
+            return null;
+        }
+
+        // Checked before the variable is read, so no other variable's value is ever looked at.
+        if (!TokenEnvShape().IsMatch(tokenEnv))
+        {
+            Report($"{path}.token_env", $"names {tokenEnv}, which is not an agent token: only {TokenEnvPattern} variables may be sent to an agent",
+                $"keep the agent's credential in a variable of its own, e.g. A2A_TOKEN_{TokenSuffix(path)}, and name that");
             return null;
         }
 
@@ -346,4 +374,16 @@ public sealed class PersonaMapReader
         _problems.Add(new ConfigProblem(path.Length == 0 ? _source : $"{_source}:{path}", problem, hint));
 
     private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    /// <summary>The persona's name as a variable suffix, for the hint: <c>personas.my-agent.auth</c> → <c>MY_AGENT</c>.</summary>
+    private static string TokenSuffix(string authPath)
+    {
+        var name = authPath.Split('.').ElementAtOrDefault(1) ?? "PERSONA";
+        var suffix = new string(name.ToUpperInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        return suffix.Length == 0 ? "PERSONA" : suffix;
+    }
+
+    /// <summary><c>A2A_TOKEN_</c> and capitals, digits, underscores; a rotation date (<c>*_ROTATED_AT</c>) is no token.</summary>
+    [GeneratedRegex(@"^A2A_TOKEN_[A-Z0-9][A-Z0-9_]*\z(?<!_ROTATED_AT)")]
+    private static partial Regex TokenEnvShape();
 }

@@ -87,6 +87,8 @@ public static class QueueInspection
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
+            // The gateway asks for the same certificate the silos present to each other (ORLEANS_TLS=mutual).
+            client.UseRouterTls(cluster);
             if (cluster.Clustering == ClusteringMode.Localhost)
             {
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);

@@ -40,6 +40,10 @@ public static class ConfigKeys
     public const string OrleansServiceId = "ORLEANS_SERVICE_ID";
     public const string SiloPort = "SILO_PORT";
     public const string GatewayPort = "GATEWAY_PORT";
+    public const string OrleansTls = "ORLEANS_TLS";
+    public const string OrleansTlsCertificateFile = "ORLEANS_TLS_CERTIFICATE_FILE";
+    public const string OrleansTlsKeyFile = "ORLEANS_TLS_KEY_FILE";
+    public const string OrleansTlsCaFile = "ORLEANS_TLS_CA_FILE";
     public const string HttpEndpoint = "HTTP_ENDPOINT";
     public const string HealthProbeSeconds = "HEALTH_PROBE_SECONDS";
     public const string HealthTickSeconds = "HEALTH_TICK_SECONDS";
@@ -105,6 +109,10 @@ public static class ConfigKeys
         new(OrleansServiceId),
         new(SiloPort),
         new(GatewayPort),
+        new(OrleansTls),
+        new(OrleansTlsCertificateFile),
+        new(OrleansTlsKeyFile),
+        new(OrleansTlsCaFile),
         new(HttpEndpoint),
         new(HealthProbeSeconds),
         new(HealthTickSeconds),

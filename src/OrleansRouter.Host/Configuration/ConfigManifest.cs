@@ -5,7 +5,8 @@ namespace OrleansRouter.Host.Configuration;
 
 /// <summary>
 /// The configuration as a deployment record: every setting that is not a secret, with its effective value
-/// (defaults included); the persona map by the SHA-256 of its content; and each secret by its version only
+/// (defaults included); the persona map by the SHA-256 of its content; TLS certificates by their fingerprints (never
+/// the key file); and each secret by its version only
 /// (<c>SECRET_VERSION_&lt;KEY&gt;</c>, else <c>&lt;KEY&gt;_ROTATED_AT</c>), never its value. Audit keys (build, image,
 /// people) describe a deployment rather than configure it and are left out, so two deployments of the same
 /// configuration have the same hash.
@@ -27,8 +28,9 @@ public sealed class ConfigManifest
     /// <summary>Setting → value, or for a secret → its version.</summary>
     public IReadOnlyDictionary<string, string> Entries => _entries;
 
-    /// <param name="agentTokenKeys">The keys the persona map's <c>token_env</c> names: secrets, whatever their names.</param>
-    public static ConfigManifest From(ConfigLayers layers, string? personaMapText, IEnumerable<string> agentTokenKeys)
+    /// <param name="agentTokenKeys">The keys the persona map's <c>token_env</c> names (<c>A2A_TOKEN_*</c>): secrets.</param>
+    /// <param name="fileFingerprints">Files named by a setting, by their fingerprint (a certificate's SHA-256), never their content.</param>
+    public static ConfigManifest From(ConfigLayers layers, string? personaMapText, IEnumerable<string> agentTokenKeys, IReadOnlyDictionary<string, string>? fileFingerprints = null)
     {
         var entries = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -50,6 +52,11 @@ public sealed class ConfigManifest
         if (personaMapText is not null)
         {
             entries[ConfigKeys.PersonaMapFile + " content"] = "sha256:" + Sha256(personaMapText);
+        }
+
+        foreach (var (name, fingerprint) in fileFingerprints ?? new Dictionary<string, string>())
+        {
+            entries[name] = fingerprint;
         }
 
         return new ConfigManifest(entries, fingerprints);

@@ -41,6 +41,7 @@ public static class EnvironmentDefaults
         [ConfigKeys.OrleansServiceId] = "orleans-router",
         [ConfigKeys.SiloPort] = "11111",
         [ConfigKeys.GatewayPort] = "30000",
+        [ConfigKeys.OrleansTls] = "off",
         [ConfigKeys.HttpEndpoint] = "127.0.0.1:8080",
         [ConfigKeys.HealthProbeSeconds] = "15",
         [ConfigKeys.HealthTickSeconds] = "60",

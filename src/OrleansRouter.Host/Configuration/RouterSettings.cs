@@ -112,6 +112,7 @@ public sealed record TelegramSettings(
 
 /// <param name="AdvertisedAddress">The address other silos reach this one at; null lets Orleans pick this machine's.</param>
 /// <param name="ChatReminderPeriod">How often a chat with pending work is woken by its reminder after its silo is gone.</param>
+/// <param name="Tls">Mutual TLS on the silo and gateway ports, for the silo and its clients alike; null when <c>ORLEANS_TLS=off</c>.</param>
 public sealed record ClusterSettings(
     ClusteringMode Clustering,
     StorageMode Storage,
@@ -121,7 +122,16 @@ public sealed record ClusterSettings(
     int SiloPort,
     int GatewayPort,
     System.Net.IPAddress? AdvertisedAddress,
-    TimeSpan ChatReminderPeriod);
+    TimeSpan ChatReminderPeriod,
+    SiloTlsSettings? Tls = null)
+{
+    /// <summary>
+    /// Whether the silo and gateway ports listen beyond this machine: localhost clustering binds loopback, and so does
+    /// a loopback advertised address; any other advertised address listens on every interface, and none at all on
+    /// the address Orleans picks for this machine.
+    /// </summary>
+    public bool ListensOffLoopback => Clustering != ClusteringMode.Localhost && (AdvertisedAddress is null || !IPAddress.IsLoopback(AdvertisedAddress));
+}
 
 /// <param name="Forward">Where the log lines go besides stdout, if anywhere.</param>
 /// <param name="Prometheus">Where <c>/metrics</c> is served; null when <c>METRICS_ENDPOINT=off</c>.</param>

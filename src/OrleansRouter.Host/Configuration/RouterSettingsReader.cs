@@ -26,6 +26,7 @@ public sealed partial class RouterSettingsReader
     private readonly DateTimeOffset _now;
     private string? _personaMapText;
     private IReadOnlyList<string> _agentTokenKeys = [];
+    private IReadOnlyDictionary<string, string> _fileFingerprints = new Dictionary<string, string>();
 
     private RouterSettingsReader(ConfigLayers layers, List<ConfigProblem> problems, DateTimeOffset now)
     {
@@ -55,7 +56,7 @@ public sealed partial class RouterSettingsReader
         var layers = new ConfigLayers(process, files, directories, flags);
         var reader = new RouterSettingsReader(layers, problems, now);
         var settings = reader.Read();
-        var manifest = ConfigManifest.From(layers, reader._personaMapText, reader._agentTokenKeys);
+        var manifest = ConfigManifest.From(layers, reader._personaMapText, reader._agentTokenKeys, reader._fileFingerprints);
         var valid = !problems.Any(p => p.Severity == ProblemSeverity.Error);
         return new ConfigReading(valid ? settings! with { ManifestHash = manifest.Hash } : null, problems, manifest);
     }
@@ -108,10 +109,15 @@ public sealed partial class RouterSettingsReader
         var tick = Int(ConfigKeys.HealthTickSeconds, 1, 86400);
         RequireDeployedShape(telegram, cluster);
         WarnAboutAnExposedStub(telegram, http);
+        var transport = new TransportSecurityRules(_layers, _problems, _now);
+        var (tls, tlsFailed) = transport.ReadSiloTls(cluster);
+        transport.CheckTelegram();
+        _fileFingerprints = transport.Fingerprints;
         CheckRotation();
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null
-            || timeout is null || maxResponseBytes is null || maxReplyChars is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null || chats is null)
+            || timeout is null || maxResponseBytes is null || maxReplyChars is null || cluster is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null || probe is null || tick is null || chats is null
+            || tlsFailed)
         {
             return null;
         }
@@ -129,7 +135,7 @@ public sealed partial class RouterSettingsReader
                 MaxResponseBytes = maxResponseBytes.Value,
                 MaxReplyChars = maxReplyChars.Value,
             },
-            Cluster = cluster,
+            Cluster = cluster with { Tls = tls },
             Chats = chats,
             Http = http,
             Logging = logging,
@@ -281,7 +287,7 @@ public sealed partial class RouterSettingsReader
         _personaMapText = json;
 
         var echoUrl = http is null ? null : new Uri(http.SelfUrl, EchoAgentEndpoints.Path);
-        var (map, problems) = new PersonaMapReader(ConfigKeys.PersonaMapFile, key => _layers[key], echoUrl).Read(json);
+        var (map, problems) = new PersonaMapReader(ConfigKeys.PersonaMapFile, key => _layers[key], echoUrl, cleartextOffLoopback: _layers.Environment == RouterEnvironment.Local).Read(json);
         _problems.AddRange(problems);
         _agentTokenKeys = map?.All.Select(p => p.Auth.CredentialKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList() ?? [];
         return (map, map?.All.Any(p => p.AgentUrl == echoUrl) == true);

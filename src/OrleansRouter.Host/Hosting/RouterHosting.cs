@@ -73,6 +73,7 @@ public static class RouterHosting
         builder.UseOrleans(silo =>
         {
             silo.UseRouterClustering(settings.Cluster)
+                .UseRouterTls(settings.Cluster)
                 .AddRouterStorage(settings.Cluster)
                 .UseRouterVersioning();
             if (settings.Dashboard is { } dashboard)

@@ -109,7 +109,13 @@ public sealed class ImageEntrypointTests : IAsyncLifetime
         var personas = Path.Combine(_directory, "personas.json");
         File.WriteAllText(personas, $$"""{ "default_persona": "p", "personas": { "p": { "agent_url": "{{agent.BaseUrl.AbsoluteUri}}" } } }""");
         var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // production.env turns on mutual TLS on the silo and gateway ports: the files a Secret would mount, made here.
+        using var ca = TestCertificateAuthority.Create("image-ca");
+        var tls = ca.Issue(_directory, "silo");
         return $"""
+            ORLEANS_TLS_CERTIFICATE_FILE={tls.CertificateFile}
+            ORLEANS_TLS_KEY_FILE={tls.KeyFile}
+            ORLEANS_TLS_CA_FILE={tls.CaFile}
             TELEGRAM_BOT_TOKEN={telegram.Token}
             TELEGRAM_BOT_TOKEN_ROTATED_AT={today}
             TELEGRAM_API_BASE_URL={telegram.BaseUrl.AbsoluteUri}

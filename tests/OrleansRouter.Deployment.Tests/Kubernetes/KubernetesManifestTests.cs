@@ -249,12 +249,15 @@ public sealed class KubernetesManifestTests(RenderedManifests manifests) : IClas
         {
             var secrets = Path.Combine(directory, ".env.runtime");
             await File.WriteAllLinesAsync(secrets, ConfigCatalog.EnvFile(ConfigCatalog.SecretsTemplatePath).Keys.Select(k => $"{k}={FakeSecret(k)}"));
+            // The TLS Secret's files, made for the test: the guard reads them at the mounted paths' stand-ins.
+            using var ca = TestCertificateAuthority.Create("k8s-guard-ca");
+            var tls = ca.Issue(directory, "silo");
             foreach (var deployment in rendering.SiloDeployments())
             {
                 var router = Silos.RouterOf(deployment);
                 var personas = Path.Combine(directory, $"{deployment.Name()}-personas.json");
                 await File.WriteAllTextAsync(personas, rendering.PersonaMap(deployment)!.ToJsonString());
-                var environment = Environment(router, personas);
+                var environment = Environment(router, personas, tls);
                 var otel = router["args"]?.AsArray().Select(a => a!.GetValue<string>()).ToArray() ?? [];
                 var config = Path.Combine(ConfigCatalog.Root, "deploy", "configs", $"{environment["ROUTER_ENV"]}.env");
 
@@ -271,8 +274,11 @@ public sealed class KubernetesManifestTests(RenderedManifests manifests) : IClas
         }
     }
 
-    /// <summary>The container's environment as the kubelet would set it: literals, the pod IP for the downward API, the persona map at a local path.</summary>
-    private static Dictionary<string, string> Environment(JsonObject router, string personas)
+    /// <summary>
+    /// The container's environment as the kubelet would set it: literals, the pod IP for the downward API, the persona
+    /// map and the TLS files at local paths.
+    /// </summary>
+    private static Dictionary<string, string> Environment(JsonObject router, string personas, TestTlsFiles tls)
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in router["env"]!.AsArray().OfType<JsonObject>())
@@ -283,6 +289,14 @@ public sealed class KubernetesManifestTests(RenderedManifests manifests) : IClas
         }
 
         environment["PERSONA_MAP_FILE"] = personas;
+        if (Silos.EffectiveConfig(router).GetValueOrDefault("ORLEANS_TLS") == "mutual")
+        {
+            foreach (var (key, value) in tls.Settings.Where(s => s.Key != "ORLEANS_TLS"))
+            {
+                environment[key] = value;
+            }
+        }
+
         // ":8080" means every interface; RouterProcess makes a URL of HTTP_ENDPOINT, which needs a host.
         if (environment.GetValueOrDefault("HTTP_ENDPOINT") is [':', ..] port)
         {

@@ -27,6 +27,8 @@ public static partial class ManifestInvariants
             r => Silos.RouterOf(r.Get("Deployment", Silos.Active)).Env("SILO_ADVERTISED_ADDRESS")!.ReplaceWith(new JsonObject { ["name"] = "SILO_ADVERTISED_ADDRESS", ["value"] = "10.0.0.1" })),
         new("PERSONA_MAP_FILE is a persona map mounted from a rendered ConfigMap", PersonaMap,
             r => Silos.RouterOf(r.Get("Deployment", Silos.Active)).Env("PERSONA_MAP_FILE")!["value"] = "/etc/orleans-router/other.json"),
+        new("The silo and gateway ports take mutual TLS, its certificate, key and CA files of a Secret volume", SiloTls,
+            r => r.Get("Deployment", Silos.Active).PodSpec()!["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == "tls")!["secret"]!["items"]!.AsArray().RemoveAt(1)),
         new("Every secret a deployed router needs comes from a Secret, never as a literal value", SecretInvariant.Violations,
             r => Silos.RouterOf(r.Get("Deployment", Silos.Active))["env"]!.AsArray().Add(new JsonObject { ["name"] = "TELEGRAM_BOT_TOKEN", ["value"] = "123456789:AAE-literal" })),
         new("A Service for the webhook port on the active silos and one for metrics on every silo", Services,
@@ -197,6 +199,24 @@ public static partial class ManifestInvariants
     private static IEnumerable<string> PersonaMap(Rendering r) => r.SiloDeployments()
         .Where(d => r.PersonaMap(d)?["personas"] is not JsonObject { Count: > 0 })
         .Select(d => $"{d.Describe()}: PERSONA_MAP_FILE ({Silos.RouterOf(d).EnvValue("PERSONA_MAP_FILE") ?? "unset"}) is not a persona map mounted from a rendered ConfigMap");
+
+    private static readonly string[] TlsFiles = ["ORLEANS_TLS_CERTIFICATE_FILE", "ORLEANS_TLS_KEY_FILE", "ORLEANS_TLS_CA_FILE"];
+
+    /// <summary>The pods' own addresses are off loopback, so the silo and gateway ports need mutual TLS (issue 11).</summary>
+    private static IEnumerable<string> SiloTls(Rendering r) => r.SiloDeployments().SelectMany(d =>
+    {
+        var router = Silos.RouterOf(d);
+        var config = Silos.EffectiveConfig(router);
+        if (config.GetValueOrDefault("ORLEANS_TLS") != "mutual")
+        {
+            return [$"{d.Describe()}: ORLEANS_TLS is {config.GetValueOrDefault("ORLEANS_TLS") ?? "unset"}, not mutual, on ports that listen on the pod's IP"];
+        }
+
+        return TlsFiles
+            .Where(key => !(config.GetValueOrDefault(key) is { } path && Silos.MountedFile(d, router, path) is ({ } volume, { } relative)
+                && volume["secret"] is JsonObject secret && Silos.KeyAt(secret, relative).Length > 0))
+            .Select(key => $"{d.Describe()}: {key} ({config.GetValueOrDefault(key) ?? "unset"}) is not a file of a Secret volume");
+    });
 
     private static IEnumerable<string> Services(Rendering r)
     {

@@ -39,7 +39,9 @@ public sealed class UnitCommandLineTests : IDisposable
         await using var redis = await RedisServer.StartAsync();
         await using var telegram = await BotApiEmulator.StartAsync();
         await using var agent = await A2ATestAgent.StartAsync();
+        var tls = IssueTls();
         WriteConfiguration($"""
+            {string.Join("\n", tls.Settings.Where(s => s.Key != "ORLEANS_TLS").Select(s => $"{s.Key}={s.Value}"))}
             TELEGRAM_BOT_TOKEN={telegram.Token}
             TELEGRAM_BOT_TOKEN_ROTATED_AT={DateTime.UtcNow:yyyy-MM-dd}
             TELEGRAM_API_BASE_URL={telegram.BaseUrl.AbsoluteUri}
@@ -119,6 +121,18 @@ public sealed class UnitCommandLineTests : IDisposable
         Assert.Contains("\"key\":\"TELEGRAM_BOT_TOKEN\"", guard.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("\"key\":\"CHAT_ID_HASH_SALT\"", guard.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("the config guard refused the configuration", guard.StandardError, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// /etc/orleans-router/tls as the README lays it out (production.env turns mutual TLS on), made for the test; the
+    /// key readable by the sandbox's <c>nobody</c>, as the README's group does for the unit's user.
+    /// </summary>
+    private TestTlsFiles IssueTls()
+    {
+        using var ca = TestCertificateAuthority.Create("unit-ca");
+        var tls = ca.Issue(Directory.CreateDirectory(Path.Combine(Etc, "tls")).FullName, "silo");
+        File.SetUnixFileMode(tls.KeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        return tls;
     }
 
     /// <summary>A release staged into /opt/orleans-router/releases/&lt;id&gt; with <c>current</c> pointing at it.</summary>

@@ -1,5 +1,6 @@
 using OrleansRouter.Configuration;
 using OrleansRouter.Host.Configuration;
+using OrleansRouter.Testing;
 
 namespace OrleansRouter.Tests.Configuration;
 
@@ -17,7 +18,7 @@ public sealed class ConfigGuardTests : IDisposable
           "personas": {
             "p": { "agent_url": "https://agents.example.com/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" },
                    "rate_window": { "window": "12h", "max_per_chat": 20 } },
-            "q": { "agent_url": "https://agents.example.com/q", "auth": { "scheme": "api_key", "token_env": "Q_AGENT_KEY", "header": "X-API-Key" } }
+            "q": { "agent_url": "https://agents.example.com/q", "auth": { "scheme": "api_key", "token_env": "A2A_TOKEN_Q", "header": "X-API-Key" } }
           },
           "chats": { "-1001234567890": "q" }
         }
@@ -27,20 +28,30 @@ public sealed class ConfigGuardTests : IDisposable
     {
         ["TELEGRAM_BOT_TOKEN"] = "123456789:AAE-guard-token-abcdefghijklmnop",
         ["A2A_TOKEN_P"] = "agent-secret-p-0001",
-        ["Q_AGENT_KEY"] = "agent-secret-q-0002",
+        ["A2A_TOKEN_Q"] = "agent-secret-q-0002",
         ["CHAT_ID_HASH_SALT"] = "salt-0123456789abcdef",
         ["REDIS_CONNECTION_STRING"] = "redis.internal:6379,password=redis-secret-77",
-        ["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret-4242",
+        ["TELEGRAM_WEBHOOK_SECRET"] = "webhook-secret-4242-0123456789abcdef",
         ["LOG_DRAIN_TOKEN"] = "drain-secret-5151",
         ["DASHBOARD_PASSWORD"] = "dashboard-secret-6161",
     };
 
     private readonly string _directory = Directory.CreateTempSubdirectory("router-guard-").FullName;
     private readonly string _validPersonas;
+    private readonly TestCertificateAuthority _ca = TestCertificateAuthority.Create("guard-ca", Today.AddDays(-60), Today.AddYears(3));
+    private readonly TestTlsFiles _tls;
 
-    public ConfigGuardTests() => _validPersonas = PersonaMap(ValidPersonas);
+    public ConfigGuardTests()
+    {
+        _validPersonas = PersonaMap(ValidPersonas);
+        _tls = _ca.Issue(_directory, "silo", Today.AddDays(-30), Today.AddDays(335));
+    }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose()
+    {
+        _ca.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
 
     /// <summary>Staging with every key it needs, each secret rotated within its policy.</summary>
     private Dictionary<string, string?> Staging() => new()
@@ -51,11 +62,56 @@ public sealed class ConfigGuardTests : IDisposable
         ["PERSONA_MAP_FILE"] = _validPersonas,
         ["A2A_TOKEN_P"] = Secrets["A2A_TOKEN_P"],
         ["A2A_TOKEN_P_ROTATED_AT"] = "2026-07-01",
-        ["Q_AGENT_KEY"] = Secrets["Q_AGENT_KEY"],
-        ["Q_AGENT_KEY_ROTATED_AT"] = "2026-06-15",
+        ["A2A_TOKEN_Q"] = Secrets["A2A_TOKEN_Q"],
+        ["A2A_TOKEN_Q_ROTATED_AT"] = "2026-06-15",
         ["CHAT_ID_HASH_SALT"] = Secrets["CHAT_ID_HASH_SALT"],
         ["REDIS_CONNECTION_STRING"] = Secrets["REDIS_CONNECTION_STRING"],
+        // The silo and gateway ports listen on this machine's address: off loopback, so mutual TLS.
+        ["ORLEANS_TLS"] = "mutual",
+        ["ORLEANS_TLS_CERTIFICATE_FILE"] = _tls.CertificateFile,
+        ["ORLEANS_TLS_KEY_FILE"] = _tls.KeyFile,
+        ["ORLEANS_TLS_CA_FILE"] = _tls.CaFile,
     };
+
+    /// <summary>
+    /// A certificate file of the kind named, in place of the valid one: <c>CERT=expired</c> in a case's changes.
+    /// <c>KEY=</c> and <c>CA=</c> kinds replace the key file and the CA file.
+    /// </summary>
+    private void Replace(Dictionary<string, string?> process, string file, string kind)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_directory, $"tls-{Guid.NewGuid():N}")).FullName;
+        using var other = TestCertificateAuthority.Create("another-ca", Today.AddDays(-60), Today.AddYears(3));
+        using var expiredCa = TestCertificateAuthority.Create("expired-ca", Today.AddYears(-3), Today.AddDays(-1));
+        using var intermediate = _ca.CreateIntermediate("guard-intermediate-ca");
+        TestTlsFiles Issue(TestCertificateAuthority ca, DateTimeOffset from, DateTimeOffset until, string[]? usages = null) => ca.Issue(directory, "silo", from, until, usages);
+        var (certificate, key, authority) = (file, kind) switch
+        {
+            ("CERT", "expired") => Files(Issue(_ca, Today.AddDays(-400), Today.AddDays(-2))),
+            ("CERT", "not-yet-valid") => Files(Issue(_ca, Today.AddDays(2), Today.AddDays(400))),
+            ("CERT", "expiring") => Files(Issue(_ca, Today.AddDays(-355), Today.AddDays(10))),
+            ("CERT", "server-only") => Files(Issue(_ca, Today.AddDays(-1), Today.AddDays(300), ["1.3.6.1.5.5.7.3.1"])),
+            ("CERT", "intermediate") => Files(intermediate.Issue(directory, "silo", Today.AddDays(-1), Today.AddDays(300))),
+            ("CERT", "another-ca") => Files(Issue(other, Today.AddDays(-1), Today.AddDays(300)) with { CaFile = _tls.CaFile }),
+            ("CERT", "not-pem") => (Write(directory, "silo.pem", "not a certificate"), _tls.KeyFile, _tls.CaFile),
+            ("KEY", "another-key") => (_tls.CertificateFile, Issue(_ca, Today.AddDays(-1), Today.AddDays(300)).KeyFile, _tls.CaFile),
+            ("KEY", "not-pem") => (_tls.CertificateFile, Write(directory, "silo.key", "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n"), _tls.CaFile),
+            ("CA", "expired") => (_tls.CertificateFile, _tls.KeyFile, expiredCa.WriteCertificate(directory)),
+            ("CA", "old-and-new") => (_tls.CertificateFile, _tls.KeyFile, Write(directory, "both.pem", File.ReadAllText(other.WriteCertificate(directory)) + File.ReadAllText(_tls.CaFile))),
+            _ => throw new ArgumentException($"no {file} of kind {kind}"),
+        };
+        process["ORLEANS_TLS_CERTIFICATE_FILE"] = certificate;
+        process["ORLEANS_TLS_KEY_FILE"] = key;
+        process["ORLEANS_TLS_CA_FILE"] = authority;
+    }
+
+    private static (string, string, string) Files(TestTlsFiles files) => (files.CertificateFile, files.KeyFile, files.CaFile);
+
+    private static string Write(string directory, string name, string text)
+    {
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
 
     private string PersonaMap(string json)
     {
@@ -94,11 +150,11 @@ public sealed class ConfigGuardTests : IDisposable
         { "unknown environment", ["ROUTER_ENV=prod"], ["error ROUTER_ENV"] },
         { "webhook without URL or secret", ["TELEGRAM_INGRESS=webhook"], ["error TELEGRAM_WEBHOOK_URL", "error TELEGRAM_WEBHOOK_SECRET"] },
         {
-            "webhook on plain http", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=http://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            "webhook on plain http", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=http://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242-0123456789abcdef", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
             ["error TELEGRAM_WEBHOOK_URL"]
         },
         {
-            "webhook complete", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            "webhook complete", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242-0123456789abcdef", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
             []
         },
         { "bot token of the wrong shape", ["TELEGRAM_BOT_TOKEN=bot-token-without-id"], ["error TELEGRAM_BOT_TOKEN"] },
@@ -117,7 +173,7 @@ public sealed class ConfigGuardTests : IDisposable
         { "Telegram token rotation not recorded", ["TELEGRAM_BOT_TOKEN_ROTATED_AT="], ["error TELEGRAM_BOT_TOKEN_ROTATED_AT"] },
         { "A2A token rotated 170 days ago", ["A2A_TOKEN_P_ROTATED_AT=2026-06-11"], [] },
         { "A2A token rotated 200 days ago", ["A2A_TOKEN_P_ROTATED_AT=2026-05-12"], ["error A2A_TOKEN_P_ROTATED_AT"] },
-        { "an agent key named freely, rotated too long ago", ["Q_AGENT_KEY_ROTATED_AT=2026-01-01"], ["error Q_AGENT_KEY_ROTATED_AT"] },
+        { "an agent key rotated too long ago", ["A2A_TOKEN_Q_ROTATED_AT=2026-01-01"], ["error A2A_TOKEN_Q_ROTATED_AT"] },
         { "a rotation date that is not a date", ["A2A_TOKEN_P_ROTATED_AT=last tuesday"], ["error A2A_TOKEN_P_ROTATED_AT"] },
         { "a rotation date in the future", ["A2A_TOKEN_P_ROTATED_AT=2027-03-01"], ["error A2A_TOKEN_P_ROTATED_AT"] },
         {
@@ -139,7 +195,67 @@ public sealed class ConfigGuardTests : IDisposable
         { "dashboard with a username alone", ["DASHBOARD_USERNAME=ops"], ["error DASHBOARD_PASSWORD"] },
         { "dashboard with a short password", ["DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=short"], ["error DASHBOARD_PASSWORD"] },
         { "dashboard on the HTTP port", ["HTTP_ENDPOINT=127.0.0.1:9000", "DASHBOARD_ENDPOINT=127.0.0.1:9000"], ["error DASHBOARD_ENDPOINT"] },
+
+        // The silo and gateway ports (issue 11, finding 1).
+        { "silo ports off loopback in clear", ["ORLEANS_TLS=off", .. NoTlsFiles], ["error ORLEANS_TLS"] },
+        { "silo ports off loopback in clear, by default", ["ORLEANS_TLS=", .. NoTlsFiles], ["error ORLEANS_TLS"] },
+        { "silo ports on every interface in clear", ["ORLEANS_TLS=off", "SILO_ADVERTISED_ADDRESS=10.0.0.12", .. NoTlsFiles], ["error ORLEANS_TLS"] },
+        { "silo ports on loopback in clear", ["ORLEANS_TLS=off", "SILO_ADVERTISED_ADDRESS=127.0.0.1", .. NoTlsFiles], [] },
+        { "silo ports on loopback with mutual TLS", ["SILO_ADVERTISED_ADDRESS=127.0.0.1"], [] },
+        { "local silo ports off loopback in clear warns", ["ROUTER_ENV=local", "ORLEANS_CLUSTERING=redis", "ORLEANS_STORAGE=redis", "ORLEANS_TLS=off", .. NoTlsFiles], ["warning ORLEANS_TLS"] },
+        { "local on localhost clustering in clear", ["ROUTER_ENV=local", "ORLEANS_CLUSTERING=localhost", "ORLEANS_STORAGE=memory", "ORLEANS_TLS=", .. NoTlsFiles], [] },
+        { "TLS files beside TLS off", ["ORLEANS_TLS=off", "SILO_ADVERTISED_ADDRESS=127.0.0.1"], ["warning ORLEANS_TLS_CERTIFICATE_FILE", "warning ORLEANS_TLS_KEY_FILE", "warning ORLEANS_TLS_CA_FILE"] },
+        { "TLS mode unknown", ["ORLEANS_TLS=on"], ["error ORLEANS_TLS"] },
+        { "mutual TLS without its files", [.. NoTlsFiles], ["error ORLEANS_TLS_CERTIFICATE_FILE", "error ORLEANS_TLS_KEY_FILE", "error ORLEANS_TLS_CA_FILE"] },
+        { "a TLS certificate file that does not exist", ["ORLEANS_TLS_CERTIFICATE_FILE=/nonexistent/silo.pem"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate that is not PEM", ["CERT=not-pem"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "an expired TLS certificate", ["CERT=expired"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate not valid yet", ["CERT=not-yet-valid"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate that expires in ten days", ["CERT=expiring"], ["warning ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate for serverAuth alone", ["CERT=server-only"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate of another CA", ["CERT=another-ca"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS certificate of an intermediate CA, its chain in the file", ["CERT=intermediate"], ["error ORLEANS_TLS_CERTIFICATE_FILE"] },
+        { "a TLS key of another certificate", ["KEY=another-key"], ["error ORLEANS_TLS_KEY_FILE"] },
+        { "a TLS key that is not a key", ["KEY=not-pem"], ["error ORLEANS_TLS_KEY_FILE"] },
+        { "an expired TLS CA", ["CA=expired"], ["error ORLEANS_TLS_CA_FILE"] },
+        { "the old and the new CA during a rotation", ["CA=old-and-new"], [] },
+
+        // Agents (findings 2 and 7).
+        { "an agent over plain http", [$"PERSONAS={ValidPersonas.Replace("https://agents.example.com/p", "http://agents.example.com/p", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.p.agent_url"] },
+        { "an agent over plain http on loopback", [$"PERSONAS={ValidPersonas.Replace("https://agents.example.com/p", "http://127.0.0.1:9999/p", StringComparison.Ordinal)}"], [] },
+        {
+            "local with an agent over plain http", ["ROUTER_ENV=local", $"PERSONAS={ValidPersonas.Replace("https://agents.example.com/p", "http://agents.example.com/p", StringComparison.Ordinal)}"],
+            []
+        },
+        { "token_env naming the bot token", [$"PERSONAS={ValidPersonas.Replace("A2A_TOKEN_Q", "TELEGRAM_BOT_TOKEN", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.q.auth.token_env"] },
+        { "token_env naming the Redis connection string", [$"PERSONAS={ValidPersonas.Replace("A2A_TOKEN_Q", "REDIS_CONNECTION_STRING", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.q.auth.token_env"] },
+        { "local token_env naming the chat id salt", ["ROUTER_ENV=local", $"PERSONAS={ValidPersonas.Replace("A2A_TOKEN_Q", "CHAT_ID_HASH_SALT", StringComparison.Ordinal)}"], ["error PERSONA_MAP_FILE:personas.q.auth.token_env"] },
+
+        // Telegram (findings 8 and 17).
+        {
+            "webhook with a short secret", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            ["error TELEGRAM_WEBHOOK_SECRET"]
+        },
+        {
+            "webhook with a one-character secret", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=x", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            ["error TELEGRAM_WEBHOOK_SECRET"]
+        },
+        {
+            "webhook with a secret of characters Telegram refuses", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook secret 4242 0123456789abcdef!", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            ["error TELEGRAM_WEBHOOK_SECRET"]
+        },
+        {
+            "local webhook with a short secret", ["ROUTER_ENV=local", "TELEGRAM_TRANSPORT_MODE=live", "TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
+            []
+        },
+        { "a Bot API over plain http", ["TELEGRAM_API_BASE_URL=http://bot-api.internal:8081"], ["error TELEGRAM_API_BASE_URL"] },
+        { "a Bot API over plain http on loopback", ["TELEGRAM_API_BASE_URL=http://127.0.0.1:8081"], [] },
+        { "a self-hosted Bot API over https", ["TELEGRAM_API_BASE_URL=https://bot-api.internal:8443"], [] },
+        { "local with a Bot API over plain http", ["ROUTER_ENV=local", "TELEGRAM_TRANSPORT_MODE=live", "TELEGRAM_API_BASE_URL=http://bot-api.internal:8081"], [] },
+        { "a staging dry run ignores the Bot API URL", ["TELEGRAM_TRANSPORT_MODE=stub", "TELEGRAM_API_BASE_URL=http://bot-api.internal:8081"], ["warning TELEGRAM_TRANSPORT_MODE"] },
     };
+
+    private static readonly string[] NoTlsFiles = ["ORLEANS_TLS_CERTIFICATE_FILE=", "ORLEANS_TLS_KEY_FILE=", "ORLEANS_TLS_CA_FILE="];
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -154,6 +270,10 @@ public sealed class ConfigGuardTests : IDisposable
             if (key == "PERSONAS")
             {
                 process["PERSONA_MAP_FILE"] = PersonaMap(value);
+            }
+            else if (key is "CERT" or "KEY" or "CA")
+            {
+                Replace(process, key, value);
             }
             else if (key.StartsWith("FILE:", StringComparison.Ordinal))
             {
@@ -173,6 +293,7 @@ public sealed class ConfigGuardTests : IDisposable
         Assert.Equal(expected.All(e => e.StartsWith("warning", StringComparison.Ordinal)), reading.Settings is not null);
         var text = string.Join("\n", reading.Problems) + string.Join("\n", reading.Manifest.Entries);
         Assert.All(Secrets.Values, secret => Assert.DoesNotContain(secret, text, StringComparison.Ordinal));
+        Assert.All(KeyLines(process["ORLEANS_TLS_KEY_FILE"]), line => Assert.DoesNotContain(line, text, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -209,19 +330,42 @@ public sealed class ConfigGuardTests : IDisposable
         after["A2A_TOKEN_P"] = "agent-secret-p-0002";
         after["LOG_FORWARD"] = "tcp://logs.internal:1514";
         after["ORLEANS_CLUSTER_ID"] = "router-production";
-        after.Remove("Q_AGENT_KEY_ROTATED_AT");
+        after.Remove("A2A_TOKEN_Q_ROTATED_AT");
 
         var diff = RouterSettingsReader.Read([], after.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value!), Today).Manifest.DiffFrom(before);
 
         Assert.Equal(
             [
                 new ConfigChange("A2A_TOKEN_P", "changed", null, null),
+                new ConfigChange("A2A_TOKEN_Q", "changed", null, null),
                 new ConfigChange("LOG_FORWARD", "added", null, "tcp://logs.internal:1514"),
                 new ConfigChange("ORLEANS_CLUSTER_ID", "changed", "orleans-router", "router-production", Counted: false),
                 new ConfigChange("QUEUE_MAX_DEPTH_PER_CHAT", "changed", "100", "50"),
-                new ConfigChange("Q_AGENT_KEY", "changed", null, null),
             ],
             diff.Changes);
         Assert.Equal(4.0 / diff.Keys, diff.Share, 6);
     }
+
+    [Fact]
+    public void The_manifest_names_the_TLS_certificates_by_fingerprint_and_never_holds_the_key()
+    {
+        var environment = Staging().ToDictionary(p => p.Key, p => p.Value!);
+        var before = RouterSettingsReader.Read([], environment, Today).Manifest;
+        var renewed = _ca.Issue(Directory.CreateDirectory(Path.Combine(_directory, "renewed")).FullName, "silo", Today.AddDays(-1), Today.AddDays(300));
+        File.Copy(renewed.CertificateFile, _tls.CertificateFile, overwrite: true);
+        File.Copy(renewed.KeyFile, _tls.KeyFile, overwrite: true);
+
+        var after = RouterSettingsReader.Read([], environment, Today).Manifest;
+
+        Assert.Matches("^sha256:[0-9a-f]{64}$", before.Entries["ORLEANS_TLS_CERTIFICATE_FILE fingerprint"]);
+        Assert.Equal(_tls.KeyFile, before.Entries["ORLEANS_TLS_KEY_FILE"]);
+        Assert.NotEqual(before.Hash, after.Hash);
+        Assert.Equal(["ORLEANS_TLS_CERTIFICATE_FILE fingerprint"], after.DiffFrom(before).Changes.Select(c => c.Key));
+        var text = string.Join("\n", before.Entries) + string.Join("\n", after.Entries);
+        Assert.All(KeyLines(_tls.KeyFile), line => Assert.DoesNotContain(line, text, StringComparison.Ordinal));
+    }
+
+    /// <summary>The base64 lines of a PEM key file, none of which may appear anywhere.</summary>
+    private static IEnumerable<string> KeyLines(string? keyFile) =>
+        keyFile is not null && File.Exists(keyFile) ? File.ReadAllLines(keyFile).Where(line => line.Length > 8 && !line.StartsWith("-----", StringComparison.Ordinal)) : [];
 }

@@ -64,7 +64,7 @@ public sealed class RouterSettingsReaderTests : IDisposable
     [Fact]
     public void Every_problem_is_listed_at_once_and_no_secret_value_appears()
     {
-        var personas = File("personas.json", """{ "default_persona": "p", "personas": { "p": { "agent_url": "http://a/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" } } } }""");
+        var personas = File("personas.json", """{ "default_persona": "p", "personas": { "p": { "agent_url": "https://a/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" } } } }""");
         var envFile = File("bad.env", $"""
             ROUTER_ENV=production
             TELEGRAM_BOT_TOKEN=not-a-token-but-secret-123
@@ -112,14 +112,15 @@ public sealed class RouterSettingsReaderTests : IDisposable
     [Fact]
     public void A_live_environment_collects_its_secrets_for_the_log_redactor()
     {
-        var personas = File("personas.json", """{ "default_persona": "p", "personas": { "p": { "agent_url": "http://a/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" } } } }""");
+        var personas = File("personas.json", """{ "default_persona": "p", "personas": { "p": { "agent_url": "https://a/p", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" } } } }""");
 
         var (settings, problems) = Read(null,
             ("ROUTER_ENV", "staging"), ("TELEGRAM_BOT_TOKEN", LiveToken), ("PERSONA_MAP_FILE", personas),
             ("A2A_TOKEN_P", "agent-secret-0001"), ("CHAT_ID_HASH_SALT", "0123456789abcdef0123"),
             ("TELEGRAM_BOT_TOKEN_ROTATED_AT", DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             ("A2A_TOKEN_P_ROTATED_AT", DateTimeOffset.UtcNow.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
-            ("REDIS_CONNECTION_STRING", "redis.internal:6379,password=redis-secret-77"));
+            ("REDIS_CONNECTION_STRING", "redis.internal:6379,password=redis-secret-77"),
+            ("SILO_ADVERTISED_ADDRESS", "127.0.0.1"));
 
         Assert.Empty(problems);
         Assert.Equal(TransportMode.Live, settings!.Telegram.Mode);

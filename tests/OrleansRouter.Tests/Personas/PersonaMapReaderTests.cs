@@ -74,6 +74,75 @@ public sealed class PersonaMapReaderTests
     }
 
     [Theory]
+    [InlineData("TELEGRAM_BOT_TOKEN")]
+    [InlineData("REDIS_CONNECTION_STRING")]
+    [InlineData("CHAT_ID_HASH_SALT")]
+    [InlineData("PATH")]
+    [InlineData("Q_AGENT_KEY")]
+    [InlineData("A2A_TOKEN_")]
+    [InlineData("a2a_token_p")]
+    [InlineData("A2A_TOKEN_P_ROTATED_AT")]
+    [InlineData("A2A_TOKEN_P-1")]
+    public void A_token_env_outside_the_agent_token_family_is_refused_and_never_read(string name)
+    {
+        var read = new List<string>();
+        var json = $$"""{ "default_persona": "p", "personas": { "p": { "agent_url": "https://agents.example.com/p", "auth": { "scheme": "bearer", "token_env": "{{name}}" } } } }""";
+
+        var (map, problems) = new PersonaMapReader("PERSONA_MAP_FILE", key => { read.Add(key); return "the-value-of-" + key; }, Echo).Read(json);
+
+        Assert.Null(map);
+        var problem = Assert.Single(problems);
+        Assert.Equal("PERSONA_MAP_FILE:personas.p.auth.token_env", problem.Key);
+        Assert.Contains("A2A_TOKEN_<NAME>", problem.Problem, StringComparison.Ordinal);
+        Assert.Contains("A2A_TOKEN_P", problem.Hint, StringComparison.Ordinal);
+        Assert.Empty(read);
+    }
+
+    [Theory]
+    [InlineData("A2A_TOKEN_P")]
+    [InlineData("A2A_TOKEN_ASSISTANT_2")]
+    [InlineData("A2A_TOKEN_9")]
+    public void A_token_env_of_the_agent_token_family_is_read(string name)
+    {
+        var json = $$"""{ "default_persona": "p", "personas": { "p": { "agent_url": "https://agents.example.com/p", "auth": { "scheme": "bearer", "token_env": "{{name}}" } } } }""";
+
+        var (map, problems) = Read(json, (name, "secret-value-3"));
+
+        Assert.Empty(problems);
+        Assert.Equal("secret-value-3", map!.Default.Auth.Credential);
+    }
+
+    [Theory]
+    [InlineData("http://agents.example.com/p", false, false)]
+    [InlineData("http://10.0.0.7:8000/p", false, false)]
+    [InlineData("http://127.0.0.1:8000/p", false, true)]
+    [InlineData("http://localhost:8000/p", false, true)]
+    [InlineData("http://[::1]:8000/p", false, true)]
+    [InlineData("https://agents.example.com/p", false, true)]
+    [InlineData("http://agents.example.com/p", true, true)]
+    public void Plain_http_to_an_agent_off_this_machine_is_refused_where_cleartext_is_not_allowed(string url, bool cleartextAllowed, bool accepted)
+    {
+        var json = $$"""{ "default_persona": "p", "personas": { "p": { "agent_url": "{{url}}", "auth": { "scheme": "bearer", "token_env": "A2A_TOKEN_P" } } } }""";
+
+        var (map, problems) = new PersonaMapReader("PERSONA_MAP_FILE", _ => "secret-value-4", Echo, cleartextAllowed).Read(json);
+
+        Assert.Equal(accepted, map is not null);
+        Assert.Equal(accepted ? [] : ["PERSONA_MAP_FILE:personas.p.agent_url"], problems.Select(p => p.Key));
+        Assert.All(problems, p => Assert.DoesNotContain("/p", p.Problem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_builtin_echo_agent_is_not_plain_http_to_refuse()
+    {
+        var json = """{ "default_persona": "echo", "personas": { "echo": { "agent_url": "builtin:echo" } } }""";
+
+        var (map, problems) = new PersonaMapReader("PERSONA_MAP_FILE", _ => null, Echo, cleartextOffLoopback: false).Read(json);
+
+        Assert.Empty(problems);
+        Assert.Equal(Echo, map!.Default.AgentUrl);
+    }
+
+    [Theory]
     [InlineData("90s", 90)]
     [InlineData("15m", 900)]
     [InlineData("12h", 43200)]
