@@ -63,6 +63,42 @@ public sealed class LogForwardingTests
     }
 
     [Fact]
+    public async Task A_line_too_large_for_a_datagram_arrives_cut_and_the_lines_after_it_still_arrive()
+    {
+        using var drain = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var environment = Local($"udp://127.0.0.1:{((IPEndPoint)drain.Client.LocalEndPoint!).Port}");
+
+        // deploy.audit logs every SECRET_VERSION_*: this one makes its line about 80,000 bytes, two-byte characters all.
+        environment["SECRET_VERSION_HUGE"] = new string('é', 40_000);
+        await using var router = RouterProcess.Start(environment);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        string? cut = null;
+        var events = new List<string>();
+        while (!events.Contains("router.ready"))
+        {
+            var datagram = await drain.ReceiveAsync(cancel.Token);
+            var line = strict.GetString(datagram.Buffer).TrimEnd('\n');
+            if (line.Contains("deploy.audit", StringComparison.Ordinal))
+            {
+                Assert.True(datagram.Buffer.Length <= 65_000, $"{datagram.Buffer.Length} bytes");
+                cut = line;
+                events.Add("deploy.audit");
+                continue;
+            }
+
+            events.Add(Event(line));
+        }
+
+        Assert.NotNull(cut);
+        Assert.StartsWith(DrainToken + " {", cut, StringComparison.Ordinal);
+        Assert.EndsWith("[truncated]", cut, StringComparison.Ordinal);
+        var health = await router.WaitForHealthyAsync();
+        Assert.Equal(1, health["logging"]!["truncated"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task A_drain_that_is_down_drops_counted_lines_and_the_router_answers_every_message()
     {
         var environment = Local($"tcp://127.0.0.1:{FreePort.Next()}");

@@ -66,6 +66,8 @@ public static class ConfigKeys
     public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string DashboardUsername = "DASHBOARD_USERNAME";
     public const string DashboardPassword = "DASHBOARD_PASSWORD";
+    public const string DashboardTlsCertificateFile = "DASHBOARD_TLS_CERTIFICATE_FILE";
+    public const string DashboardTlsKeyFile = "DASHBOARD_TLS_KEY_FILE";
     public const string RotatedAtSuffix = "_ROTATED_AT";
     public const int AgentTokenRotationDays = 180;
 
@@ -126,6 +128,8 @@ public static class ConfigKeys
         new(DashboardEndpoint),
         new(DashboardUsername),
         new(DashboardPassword, Secret: true),
+        new(DashboardTlsCertificateFile),
+        new(DashboardTlsKeyFile),
         new(OtlpEndpoint),
         new(OtlpProtocol),
         new(LogForward),

@@ -286,7 +286,7 @@ public sealed partial class RouterSettingsReader
 
         _personaMapText = json;
 
-        var echoUrl = http is null ? null : new Uri(http.SelfUrl, EchoAgentEndpoints.Path);
+        var echoUrl = http is null || _layers.Environment != RouterEnvironment.Local ? null : new Uri(http.SelfUrl, EchoAgentEndpoints.Path);
         var (map, problems) = new PersonaMapReader(ConfigKeys.PersonaMapFile, key => _layers[key], echoUrl, cleartextOffLoopback: _layers.Environment == RouterEnvironment.Local).Read(json);
         _problems.AddRange(problems);
         _agentTokenKeys = map?.All.Select(p => p.Auth.CredentialKey).OfType<string>().Distinct(StringComparer.Ordinal).ToList() ?? [];
@@ -490,9 +490,10 @@ public sealed partial class RouterSettingsReader
             failed = true;
         }
 
-        return failed
+        var (tls, tlsFailed) = ReadDashboardTls(endpoint, password is not null);
+        return failed || tlsFailed
             ? (null, true)
-            : (new DashboardSettings(endpoint!, username is null ? null : new DashboardCredentials(username, password!), _layers.Environment == RouterEnvironment.Local), false);
+            : (new DashboardSettings(endpoint!, username is null ? null : new DashboardCredentials(username, password!), _layers.Environment == RouterEnvironment.Local) { Tls = tls }, false);
     }
 
     /// <summary>

@@ -1,8 +1,6 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
 using OrleansRouter.Host.Configuration;
 
@@ -11,27 +9,29 @@ namespace OrleansRouter.Host.Dashboard;
 /// <summary>
 /// The Orleans dashboard (Microsoft.Orleans.Dashboard) under <c>/dashboard/</c> on <c>DASHBOARD_ENDPOINT</c>, a port
 /// of its own (<see cref="Hosting.SidePorts"/>). With credentials configured, every request to that port needs them
-/// (HTTP basic authentication).
+/// (HTTP basic authentication), failed attempts slowed by the <see cref="LoginThrottle"/>; off loopback outside local
+/// the port serves HTTPS (<c>DASHBOARD_TLS_CERTIFICATE_FILE</c>), so the password never crosses a network in clear.
 /// </summary>
 public static class RouterDashboard
 {
     public const string Path = "/dashboard";
+
+    /// <summary>The operator's credentials and the throttle of failed attempts, shared by the dashboard and <c>/healthz</c>.</summary>
+    public static IServiceCollection AddOperatorAccess(this IServiceCollection services, DashboardSettings? dashboard) =>
+        services.AddSingleton(new OperatorCredentials(dashboard?.Credentials)).AddSingleton<LoginThrottle>();
 
     public static ISiloBuilder AddRouterDashboard(this ISiloBuilder silo, DashboardSettings dashboard) =>
         silo.AddDashboard(options => options.HideTrace = !dashboard.ShowsTrace);
 
     public static WebApplication MapRouterDashboard(this WebApplication app, DashboardSettings dashboard)
     {
-        var expected = dashboard.Credentials is { } credentials
-            ? Encoding.UTF8.GetBytes($"{credentials.Username}:{credentials.Password}")
-            : null;
+        var credentials = app.Services.GetRequiredService<OperatorCredentials>();
+        var throttle = app.Services.GetRequiredService<LoginThrottle>();
         app.Use(async (context, next) =>
         {
             var onDashboardPort = context.Connection.LocalPort == dashboard.Endpoint.Port;
-            if (onDashboardPort && expected is not null && !Authorized(context.Request, expected))
+            if (onDashboardPort && credentials.Configured && !Admitted(context, credentials, throttle))
             {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Basic realm=\"orleans-router dashboard\", charset=\"UTF-8\"";
                 return;
             }
 
@@ -47,15 +47,31 @@ public static class RouterDashboard
         return app;
     }
 
-    private static bool Authorized(HttpRequest request, byte[] expected)
+    /// <summary>
+    /// Basic authentication under the <see cref="LoginThrottle"/>: an address shut out gets 429 before its password
+    /// is looked at; a wrong password 401 (and counts); the right one passes and clears the address.
+    /// </summary>
+    private static bool Admitted(HttpContext context, OperatorCredentials credentials, LoginThrottle throttle)
     {
-        if (!AuthenticationHeaderValue.TryParse(request.Headers.Authorization, out var header)
-            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        var address = context.Connection.RemoteIpAddress;
+        if (throttle.Blocked(address) is { } wait)
         {
+            OperatorCredentials.TooManyAttempts(context.Response, wait);
             return false;
         }
 
-        Span<byte> given = stackalloc byte[512];
-        return Convert.TryFromBase64String(header.Parameter, given, out var length) && CryptographicOperations.FixedTimeEquals(given[..length], expected);
+        switch (credentials.Check(context.Request))
+        {
+            case CredentialCheck.Valid:
+                throttle.Succeeded(address);
+                return true;
+            case CredentialCheck.Invalid:
+                throttle.Failed(address);
+                OperatorCredentials.Challenge(context.Response);
+                return false;
+            default:
+                OperatorCredentials.Challenge(context.Response);
+                return false;
+        }
     }
 }

@@ -41,6 +41,9 @@ public static class RouterHosting
         services.AddSingleton<DrainSignal>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainServices>(provider, settings.Cluster.ChatReminderPeriod));
         services.AddSingleton<RouterHealth>();
+        services.AddOperatorAccess(settings.Dashboard);
+        services.AddSingleton<HealthAudience>();
+        services.AddSingleton<HealthReport>();
         services.AddSingleton<UpdateAcceptor>();
         services.AddSingleton<IStorageProbe>(provider => settings.Cluster.Storage == StorageMode.Redis ? ActivatorUtilities.CreateInstance<RedisStorageProbe>(provider) : new MemoryStorageProbe());
 
@@ -122,7 +125,8 @@ public static class RouterHosting
             app.MapStubBotApi();
         }
 
-        if (settings.ServesEchoAgent)
+        // Only local serves the echo agent (the config guard refuses builtin:echo elsewhere): it answers anyone.
+        if (settings.ServesEchoAgent && settings.Environment == RouterEnvironment.Local)
         {
             app.MapEchoAgent();
         }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Dashboard;
@@ -9,16 +10,30 @@ namespace OrleansRouter.Host.Hosting;
 /// <summary>
 /// The listeners beside <c>HTTP_ENDPOINT</c>: <c>METRICS_ENDPOINT</c> serves <c>/metrics</c> and
 /// <c>DASHBOARD_ENDPOINT</c> serves <c>/dashboard/</c>, each nothing else, and the router's own port serves neither.
-/// So a scrape port opened to Prometheus never exposes the stub, the webhook or the dashboard.
+/// So a scrape port opened to Prometheus never exposes the stub, the webhook or the dashboard. The dashboard's port
+/// serves HTTPS when <c>DASHBOARD_TLS_CERTIFICATE_FILE</c> is set.
 /// </summary>
 public static class SidePorts
 {
     public static void Listen(Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions kestrel, RouterSettings settings)
     {
         kestrel.Listen(settings.Http.Address, settings.Http.Port);
-        foreach (var endpoint in new[] { settings.Metrics.Prometheus, settings.Dashboard?.Endpoint }.OfType<HttpEndpoint>())
+        if (settings.Metrics.Prometheus is { } metrics)
         {
-            kestrel.Listen(endpoint.Address, endpoint.Port);
+            kestrel.Listen(metrics.Address, metrics.Port);
+        }
+
+        if (settings.Dashboard is { } dashboard)
+        {
+            // The certificate is loaded once, here; the config guard has already checked that it loads.
+            var certificate = dashboard.Tls?.Load();
+            kestrel.Listen(dashboard.Endpoint.Address, dashboard.Endpoint.Port, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
         }
     }
 

@@ -12,21 +12,30 @@ namespace OrleansRouter.Host.Telemetry;
 /// Sends every log line, as JSON, to a log drain over TCP or UDP as well (<c>LOG_FORWARD</c>), each line preceded by
 /// <c>LOG_DRAIN_TOKEN</c> and a space when one is set. Logging never waits for the drain: lines go into a bounded
 /// buffer and a background loop sends them, reconnecting as needed; when the buffer is full a line is dropped and
-/// counted. A drain that is down costs lines, never the router.
+/// counted. A drain that is down costs lines, never the router. Over UDP a line must fit one datagram: a longer one
+/// is cut on a UTF-8 boundary to <see cref="MaxDatagramBytes"/> (token and newline included), ending in
+/// <see cref="TruncatedMarker"/>, and counted; one the network still refuses as too large is dropped and counted,
+/// never sent again, so one huge line cannot stop the lines behind it.
 /// </summary>
 public sealed class LogForwardingSink : ILogEventSink, IDisposable
 {
     public const int Capacity = 10_000;
 
+    /// <summary>The largest line sent over UDP: below the 65,507 bytes of an IPv4 datagram's payload.</summary>
+    public const int MaxDatagramBytes = 65_000;
+
+    public const string TruncatedMarker = " [truncated]";
+
     private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(10);
 
     private readonly LogForward _target;
     private readonly ITextFormatter _formatter;
-    private readonly Channel<string> _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+    private readonly Channel<byte[]> _lines = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(Capacity) { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _sending;
     private long _dropped;
     private long _sent;
+    private long _truncated;
     private int _disposed;
 
     public LogForwardingSink(LogForward target, ITextFormatter formatter)
@@ -43,6 +52,9 @@ public sealed class LogForwardingSink : ILogEventSink, IDisposable
 
     public long Sent => Interlocked.Read(ref _sent);
 
+    /// <summary>Lines cut to fit a datagram, since the start.</summary>
+    public long Truncated => Interlocked.Read(ref _truncated);
+
     public bool Connected { get; private set; }
 
     public void Emit(LogEvent logEvent)
@@ -50,7 +62,14 @@ public sealed class LogForwardingSink : ILogEventSink, IDisposable
         using var line = new StringWriter();
         _formatter.Format(logEvent, line);
         var text = line.ToString().TrimEnd('\n');
-        if (!_lines.Writer.TryWrite(_target.Token is { } token ? $"{token} {text}" : text))
+        var bytes = Encoding.UTF8.GetBytes((_target.Token is { } token ? $"{token} {text}" : text) + "\n");
+        if (_target.Transport == LogTransport.Udp && bytes.Length > MaxDatagramBytes)
+        {
+            bytes = Truncate(bytes, MaxDatagramBytes);
+            Interlocked.Increment(ref _truncated);
+        }
+
+        if (!_lines.Writer.TryWrite(bytes))
         {
             Interlocked.Increment(ref _dropped);
         }
@@ -71,10 +90,23 @@ public sealed class LogForwardingSink : ILogEventSink, IDisposable
         _stop.Dispose();
     }
 
+    /// <summary>The line cut to <paramref name="max"/> bytes with the marker and its newline, on a UTF-8 character boundary.</summary>
+    public static byte[] Truncate(byte[] line, int max)
+    {
+        var tail = Encoding.UTF8.GetBytes(TruncatedMarker + "\n");
+        var cut = max - tail.Length;
+        while (cut > 0 && (line[cut] & 0xC0) == 0x80)
+        {
+            cut--;
+        }
+
+        return [.. line.AsSpan(0, cut), .. tail];
+    }
+
     private async Task SendAsync()
     {
         var backoff = TimeSpan.FromMilliseconds(500);
-        string? pending = null;
+        byte[]? pending = null;
         while (!_stop.IsCancellationRequested)
         {
             try
@@ -85,8 +117,17 @@ public sealed class LogForwardingSink : ILogEventSink, IDisposable
                 while (true)
                 {
                     pending ??= await _lines.Reader.ReadAsync(_stop.Token);
-                    await connection.SendAsync(pending, _stop.Token);
-                    Interlocked.Increment(ref _sent);
+                    try
+                    {
+                        await connection.SendAsync(pending, _stop.Token);
+                        Interlocked.Increment(ref _sent);
+                    }
+                    catch (SocketException e) when (e.SocketErrorCode == SocketError.MessageSize)
+                    {
+                        // Too large for this network even after the cut: sending it again would fail again.
+                        Interlocked.Increment(ref _dropped);
+                    }
+
                     pending = null;
                 }
             }
@@ -139,9 +180,8 @@ public sealed class LogForwardingSink : ILogEventSink, IDisposable
 
     private sealed class DrainConnection(TcpClient? tcp, UdpClient? udp) : IDisposable
     {
-        public async Task SendAsync(string line, CancellationToken cancellationToken)
+        public async Task SendAsync(byte[] bytes, CancellationToken cancellationToken)
         {
-            var bytes = Encoding.UTF8.GetBytes(line + "\n");
             if (tcp is not null)
             {
                 await tcp.GetStream().WriteAsync(bytes, cancellationToken);

@@ -33,6 +33,7 @@ public static class RouterLogging
     {
         builder.Logging.ClearProviders();
         var redactor = new Redactor(settings.Secrets);
+        builder.Services.AddSingleton(redactor);
         var forwarding = settings.Logging.Forward is { } target ? new LogForwardingSink(target, Formatter(LogFormat.Json, redactor)) : null;
         if (forwarding is not null)
         {
@@ -69,18 +70,26 @@ public static class RouterLogging
 
     /// <summary>With OTLP on, log events go to the collector too, redacted as event values rather than as text.</summary>
     private static ILogEventSink OtlpSink(RouterSettings settings, OtlpSettings otlp, Redactor redactor) =>
+        RedactedOtlpSink(
+            RouterTelemetry.SignalEndpoint(otlp, "logs"),
+            otlp.Protocol == OtlpProtocol.Grpc ? Serilog.Sinks.OpenTelemetry.OtlpProtocol.Grpc : Serilog.Sinks.OpenTelemetry.OtlpProtocol.HttpProtobuf,
+            new Dictionary<string, object>
+            {
+                ["service.name"] = RouterTelemetry.ServiceName,
+                ["service.version"] = settings.Audit.BuildSha,
+                ["deployment.environment.name"] = settings.Environment.ToString().ToLowerInvariant(),
+            },
+            redactor);
+
+    /// <summary>The OTLP log sink behind the <see cref="RedactingSink"/>: nothing reaches it unredacted.</summary>
+    public static ILogEventSink RedactedOtlpSink(Uri endpoint, Serilog.Sinks.OpenTelemetry.OtlpProtocol protocol, IDictionary<string, object> resource, Redactor redactor) =>
         LoggerSinkConfiguration.Wrap(
             sink => new RedactingSink(sink, redactor),
             wrapped => wrapped.OpenTelemetry(options =>
             {
-                options.Protocol = otlp.Protocol == OtlpProtocol.Grpc ? Serilog.Sinks.OpenTelemetry.OtlpProtocol.Grpc : Serilog.Sinks.OpenTelemetry.OtlpProtocol.HttpProtobuf;
-                options.Endpoint = RouterTelemetry.SignalEndpoint(otlp, "logs").AbsoluteUri;
-                options.ResourceAttributes = new Dictionary<string, object>
-                {
-                    ["service.name"] = RouterTelemetry.ServiceName,
-                    ["service.version"] = settings.Audit.BuildSha,
-                    ["deployment.environment.name"] = settings.Environment.ToString().ToLowerInvariant(),
-                };
+                options.Protocol = protocol;
+                options.Endpoint = endpoint.AbsoluteUri;
+                options.ResourceAttributes = resource;
             }));
 
     private static ITextFormatter Formatter(LogFormat format, Redactor redactor) =>

@@ -17,7 +17,8 @@ namespace OrleansRouter.Host.Telemetry;
 /// <c>--emit-metrics stdout</c>, and sent over OTLP when that is on. Traces over OTLP, when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set or <c>--otel</c> is given: the HTTP endpoints, the grain calls (Orleans
 /// activity propagation) and the outgoing HTTP calls to agents and the Bot API, whose <c>traceparent</c> header
-/// carries the trace on. Every span is scrubbed of secrets before it leaves: the Bot API's URLs contain the bot token.
+/// carries the trace on. Every span is scrubbed of secrets before it leaves (<see cref="SpanScrubber"/>): the Bot API's
+/// URLs contain the bot token, and an exception recorded in a span may name anything.
 /// </summary>
 public static class RouterTelemetry
 {
@@ -65,7 +66,7 @@ public static class RouterTelemetry
                 .AddSource(OrleansSources)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddProcessor(new SecretScrubbingProcessor(new Redactor(settings.Secrets)))
+                .AddProcessor(new SpanScrubber(new Redactor(settings.Secrets)))
                 .AddOtlpExporter(exporter => Configure(exporter, otlp, "traces")));
         }
 
@@ -99,20 +100,4 @@ public static class RouterTelemetry
     /// <summary>Where one signal (traces, metrics, logs) goes: its path under the collector's URL over http/protobuf.</summary>
     public static Uri SignalEndpoint(OtlpSettings otlp, string signal) =>
         otlp.Protocol == OtlpProtocol.Grpc ? otlp.Endpoint : new Uri(otlp.Endpoint, otlp.Endpoint.AbsolutePath.TrimEnd('/') + "/v1/" + signal);
-
-    /// <summary>Blanks every secret out of a finished span's name and tags, so that no exporter ever sees one.</summary>
-    private sealed class SecretScrubbingProcessor(Redactor redactor) : BaseProcessor<Activity>
-    {
-        public override void OnEnd(Activity data)
-        {
-            data.DisplayName = redactor.Redact(data.DisplayName);
-            foreach (var (key, value) in data.TagObjects.ToList())
-            {
-                if (value is string text && redactor.Redact(text) is var scrubbed && !ReferenceEquals(scrubbed, text))
-                {
-                    data.SetTag(key, scrubbed);
-                }
-            }
-        }
-    }
 }

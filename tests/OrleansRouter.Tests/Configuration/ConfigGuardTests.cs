@@ -191,7 +191,7 @@ public sealed class ConfigGuardTests : IDisposable
         { "OTLP export", ["OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector.internal:4318"], [] },
         { "OTLP export to something that is not a URL", ["OTEL_EXPORTER_OTLP_ENDPOINT=otel-collector:4318", "OTEL_EXPORTER_OTLP_PROTOCOL=thrift"], ["error OTEL_EXPORTER_OTLP_ENDPOINT", "error OTEL_EXPORTER_OTLP_PROTOCOL"] },
         { "dashboard off loopback without credentials", ["DASHBOARD_ENDPOINT=:8081"], ["error DASHBOARD_ENDPOINT"] },
-        { "dashboard off loopback with credentials", ["DASHBOARD_ENDPOINT=:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"], [] },
+        { "dashboard off loopback with credentials", ["DASHBOARD_ENDPOINT=:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"], ["error DASHBOARD_ENDPOINT"] },
         { "dashboard with a username alone", ["DASHBOARD_USERNAME=ops"], ["error DASHBOARD_PASSWORD"] },
         { "dashboard with a short password", ["DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=short"], ["error DASHBOARD_PASSWORD"] },
         { "dashboard on the HTTP port", ["HTTP_ENDPOINT=127.0.0.1:9000", "DASHBOARD_ENDPOINT=127.0.0.1:9000"], ["error DASHBOARD_ENDPOINT"] },
@@ -253,7 +253,55 @@ public sealed class ConfigGuardTests : IDisposable
         { "a self-hosted Bot API over https", ["TELEGRAM_API_BASE_URL=https://bot-api.internal:8443"], [] },
         { "local with a Bot API over plain http", ["ROUTER_ENV=local", "TELEGRAM_TRANSPORT_MODE=live", "TELEGRAM_API_BASE_URL=http://bot-api.internal:8081"], [] },
         { "a staging dry run ignores the Bot API URL", ["TELEGRAM_TRANSPORT_MODE=stub", "TELEGRAM_API_BASE_URL=http://bot-api.internal:8081"], ["warning TELEGRAM_TRANSPORT_MODE"] },
+
+        // Exposure (issue 11, findings 9 and 10): the dashboard's password never crosses a network in clear; the echo agent only in local.
+        { "dashboard off loopback with credentials and TLS", [.. DashboardOffLoopback, .. DashboardTls], [] },
+        { "dashboard on loopback behind a proxy needs no TLS", ["DASHBOARD_ENDPOINT=127.0.0.1:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"], [] },
+        {
+            "local dashboard off loopback without TLS warns", [.. DashboardOffLoopback, "ROUTER_ENV=local", "ORLEANS_STORAGE=memory", "ORLEANS_CLUSTERING=localhost"],
+            ["warning DASHBOARD_ENDPOINT"]
+        },
+        { "dashboard TLS certificate without its key", [.. DashboardOffLoopback, $"DASHBOARD_TLS_CERTIFICATE_FILE={TlsFile("crt")}"], ["error DASHBOARD_TLS_KEY_FILE"] },
+        { "dashboard TLS files that do not exist", [.. DashboardOffLoopback, "DASHBOARD_TLS_CERTIFICATE_FILE=/nonexistent/d.crt", "DASHBOARD_TLS_KEY_FILE=/nonexistent/d.key"], ["error DASHBOARD_TLS_CERTIFICATE_FILE", "error DASHBOARD_TLS_KEY_FILE"] },
+        { "dashboard TLS files that are not PEM", [.. DashboardOffLoopback, $"DASHBOARD_TLS_CERTIFICATE_FILE={NotPem}", $"DASHBOARD_TLS_KEY_FILE={NotPem}"], ["error DASHBOARD_TLS_CERTIFICATE_FILE"] },
+        { "dashboard TLS certificate that expired", [.. DashboardOffLoopback, $"DASHBOARD_TLS_CERTIFICATE_FILE={TlsFile("crt", expired: true)}", $"DASHBOARD_TLS_KEY_FILE={TlsFile("key", expired: true)}"], ["error DASHBOARD_TLS_CERTIFICATE_FILE"] },
+        {
+            "the echo agent outside local", [$"PERSONAS={ValidPersonas.Replace("\"https://agents.example.com/q\"", "\"builtin:echo\"", StringComparison.Ordinal)}"],
+            ["error PERSONA_MAP_FILE:personas.q.agent_url"]
+        },
     };
+
+    private static readonly string SharedDirectory = Directory.CreateTempSubdirectory("router-guard-tls-").FullName;
+
+    private static readonly string[] DashboardOffLoopback = ["DASHBOARD_ENDPOINT=:8081", "DASHBOARD_USERNAME=ops", "DASHBOARD_PASSWORD=dashboard-secret-6161"];
+
+    private static string[] DashboardTls => [$"DASHBOARD_TLS_CERTIFICATE_FILE={TlsFile("crt")}", $"DASHBOARD_TLS_KEY_FILE={TlsFile("key")}"];
+
+    private static readonly string NotPem = WriteShared("not-pem.txt", "this is not a certificate");
+
+    /// <summary>A self-signed certificate (valid, or expired two days before <see cref="Today"/>) and its key, as PEM files shared by the rows.</summary>
+    private static string TlsFile(string extension, bool expired = false)
+    {
+        var name = expired ? "expired" : "valid";
+        if (!File.Exists(Path.Combine(SharedDirectory, $"{name}.crt")))
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create();
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=dashboard", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var notAfter = expired ? Today.AddDays(-2) : Today.AddYears(1);
+            using var certificate = request.CreateSelfSigned(notAfter.AddYears(-1), notAfter);
+            WriteShared($"{name}.key", key.ExportPkcs8PrivateKeyPem());
+            WriteShared($"{name}.crt", certificate.ExportCertificatePem());
+        }
+
+        return Path.Combine(SharedDirectory, $"{name}.{extension}");
+    }
+
+    private static string WriteShared(string name, string text)
+    {
+        var path = Path.Combine(SharedDirectory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
 
     private static readonly string[] NoTlsFiles = ["ORLEANS_TLS_CERTIFICATE_FILE=", "ORLEANS_TLS_KEY_FILE=", "ORLEANS_TLS_CA_FILE="];
 
