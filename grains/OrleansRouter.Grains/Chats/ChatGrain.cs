@@ -11,7 +11,7 @@ namespace OrleansRouter.Grains.Chats;
 
 /// <summary>
 /// One chat. Accepting a message is a storage write and nothing more; a timer-driven pump then works through the
-/// inbox strictly in order: decide (command, allowlist, rate window) → call the agent → deliver the reply. Each step
+/// inbox strictly in order: decide (command, rate window) → call the agent → deliver the reply. Each step
 /// is stored before its side effect, so after a crash the step is resumed, not lost and not repeated from scratch.
 /// </summary>
 /// <remarks>
@@ -183,8 +183,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         if (item is not { Kind: InboxItemKind.Message, Stage: InboxStage.Received, Message: { Text: { } text, MigrateToChatId: null } }
             || _pumping || State.Inbox.Count != 1 || State.MovedTo is not null || _services.Drain.IsDraining
-            || ChatCommand.Parse(text) is not null
-            || (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId)))
+            || ChatCommand.Parse(text) is not null)
         {
             return;
         }
@@ -479,12 +478,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
-        if (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId))
-        {
-            await RefuseAsync(item);
-            return;
-        }
-
         if (item.Kind == InboxItemKind.OverflowNotice)
         {
             await ReplyAsync(item, ChatReplies.Overflow);
@@ -516,18 +509,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         item.Persona = persona.Name;
         item.Stage = InboxStage.Calling;
         await CallAgentAsync(item, cancellationToken);
-    }
-
-    /// <summary>A chat outside the allowlist is told once; after that its messages are dropped unanswered.</summary>
-    private Task RefuseAsync(InboxItem item)
-    {
-        if (State.RefusalSent)
-        {
-            return CompleteAsync(item);
-        }
-
-        State.RefusalSent = true;
-        return ReplyAsync(item, ChatReplies.NotAllowed);
     }
 
     private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)

@@ -93,6 +93,7 @@ public sealed partial class RouterSettingsReader
         var (personas, echo) = ReadPersonaMap(http);
         WarnAboutUnknownFileKeys();
         var queue = ReadQueue();
+        var ingress = ReadIngress();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
         var cluster = ReadCluster();
         var logging = ReadLogging();
@@ -120,6 +121,7 @@ public sealed partial class RouterSettingsReader
             Personas = personas,
             ServesEchoAgent = echo,
             Queue = queue,
+            Ingress = ingress,
             A2A = new A2AClientOptions { Timeout = TimeSpan.FromSeconds(timeout.Value) },
             Cluster = cluster,
             Http = http,

@@ -41,6 +41,7 @@ public static class RouterHosting
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainServices>(provider, settings.Cluster.ChatReminderPeriod));
         services.AddSingleton<RouterHealth>();
         services.AddSingleton<UpdateAcceptor>();
+        services.AddRouterIngress(settings);
         services.AddSingleton<IStorageProbe>(provider => settings.Cluster.Storage == StorageMode.Redis ? ActivatorUtilities.CreateInstance<RedisStorageProbe>(provider) : new MemoryStorageProbe());
 
         services.AddHttpClient(A2AClient.HttpClientName, client =>
