@@ -28,6 +28,7 @@ public sealed class WebhookTests : IAsyncLifetime
             ["TELEGRAM_WEBHOOK_URL"] = _webhook.AbsoluteUri,
             ["TELEGRAM_WEBHOOK_SECRET"] = Secret,
             ["ORLEANS_CLUSTERING"] = "localhost",
+            ["INGRESS_QUARANTINE_AFTER_ATTEMPTS"] = "3",
         });
         await _router.WaitForHealthyAsync();
     }
@@ -113,5 +114,36 @@ public sealed class WebhookTests : IAsyncLifetime
 
         Assert.True((int)whileDown >= 500, $"the webhook answered {whileDown} with storage down");
         Assert.Equal(["reply: wait for redis"], _cluster.Telegram.SentTo(4545).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task An_update_its_chat_can_never_store_gets_503_until_the_attempts_are_spent_then_200_and_is_quarantined()
+    {
+        // A chat whose stored state cannot be read: its key, found from a healthy chat's, gets garbage.
+        long healthy = 4646, broken = 4747;
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Update(healthy, "first")));
+        await _cluster.Telegram.WaitUntilAsync(t => t.SentTo(healthy).Count >= 1, TimeSpan.FromSeconds(30), "the healthy chat's reply");
+        var keys = await RespClient.OnceAsync(_cluster.Redis.Port, null, "KEYS", $"*chat/{healthy:X}/*");
+        var healthyKey = Assert.Single(keys.Items ?? []).Text!;
+        var brokenKey = healthyKey.Replace($"chat/{healthy:X}/", $"chat/{broken:X}/", StringComparison.Ordinal);
+        var hash = (await RespClient.OnceAsync(_cluster.Redis.Port, null, "TYPE", healthyKey)).Text == "hash";
+        Assert.False((hash
+            ? await RespClient.OnceAsync(_cluster.Redis.Port, null, "HSET", brokenKey, "data", "\u0001 not a chat state", "etag", "x")
+            : await RespClient.OnceAsync(_cluster.Redis.Port, null, "SET", brokenKey, "\u0001 not a chat state")).IsError);
+
+        // Telegram delivers it again after each 5xx, as long as it takes.
+        var update = Update(broken, "poison");
+        var answers = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            answers.Add(await PostAsync(update));
+        }
+
+        Assert.Equal([HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable, HttpStatusCode.OK], answers);
+        var quarantined = Assert.Single(_router.EventsNamed("ingress.quarantined"));
+        Assert.Equal(update["update_id"]!.GetValue<int>(), quarantined["update_id"]!.GetValue<long>());
+        Assert.Equal(HttpStatusCode.OK, await PostAsync(Update(healthy, "second")));
+        await _cluster.Telegram.WaitUntilAsync(t => t.SentTo(healthy).Count >= 2, TimeSpan.FromSeconds(30), "the healthy chat's second reply");
+        Assert.Empty(_cluster.Telegram.SentTo(broken));
     }
 }

@@ -45,6 +45,12 @@ public sealed class BotApiEmulator : IAsyncDisposable
     /// <summary>When set, sendMessage answers 429 (retry_after 1) to a send over these limits, as Telegram does.</summary>
     public FloodLimits? Limits { get; set; }
 
+    /// <summary>
+    /// When set, getUpdates answers at once with what it has, even nothing, whatever timeout it was asked to wait:
+    /// a Bot API (a proxy, a misconfigured server) that ignores long polling.
+    /// </summary>
+    public bool IgnoresPollTimeout { get; set; }
+
     /// <summary>How many sends were answered 429.</summary>
     public int TooManyRequests
     {
@@ -71,6 +77,22 @@ public sealed class BotApiEmulator : IAsyncDisposable
         {
             var updateId = _nextUpdateId++;
             _unconfirmed.Add(Update(updateId, chatId, NextMessageId(chatId), text));
+            Signal();
+            return updateId;
+        }
+    }
+
+    /// <summary>A user sends a message of any kind: <paramref name="content"/> is added to the message (a story, a game…).</summary>
+    public int PostMessage(long chatId, string field, JsonNode content)
+    {
+        lock (_gate)
+        {
+            var updateId = _nextUpdateId++;
+            var update = Update(updateId, chatId, NextMessageId(chatId), "");
+            var message = update["message"]!.AsObject();
+            message.Remove("text");
+            message[field] = content;
+            _unconfirmed.Add(update);
             Signal();
             return updateId;
         }
@@ -199,7 +221,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private async Task<JsonNode> GetUpdatesAsync(JsonObject parameters, CancellationToken aborted)
     {
         var offset = Int(parameters, "offset");
-        var wait = TimeSpan.FromSeconds(Math.Min(Int(parameters, "timeout") ?? 0, 30));
+        var wait = IgnoresPollTimeout ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Min(Int(parameters, "timeout") ?? 0, 30));
         var limit = Math.Clamp(Int(parameters, "limit") ?? 100, 1, 100);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         deadline.CancelAfter(wait);

@@ -11,7 +11,7 @@ namespace OrleansRouter.Grains.Chats;
 
 /// <summary>
 /// One chat. Accepting a message is a storage write and nothing more; a timer-driven pump then works through the
-/// inbox strictly in order: decide (command, allowlist, rate window) → call the agent → deliver the reply. Each step
+/// inbox strictly in order: decide (command, rate window) → call the agent → deliver the reply. Each step
 /// is stored before its side effect, so after a crash the step is resumed, not lost and not repeated from scratch.
 /// </summary>
 /// <remarks>
@@ -200,8 +200,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         if (item is not { Kind: InboxItemKind.Message, Stage: InboxStage.Received, Message: { Text: { } text, MigrateToChatId: null } }
             || _pumping || State.Inbox.Count != 1 || State.MovedTo is not null || _services.Drain.IsDraining
-            || ChatCommand.Parse(text) is not null
-            || (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId)))
+            || ChatCommand.Parse(text) is not null)
         {
             return;
         }
@@ -496,12 +495,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
-        if (_services.Options.AllowedChatIds is { } allowed && !allowed.Contains(ChatId))
-        {
-            await RefuseAsync(item);
-            return;
-        }
-
         if (item.Kind == InboxItemKind.OverflowNotice)
         {
             await ReplyAsync(item, ChatReplies.Overflow);
@@ -565,18 +558,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
         return true;
-    }
-
-    /// <summary>A chat outside the allowlist is told once; after that its messages are dropped unanswered.</summary>
-    private Task RefuseAsync(InboxItem item)
-    {
-        if (State.RefusalSent)
-        {
-            return CompleteAsync(item);
-        }
-
-        State.RefusalSent = true;
-        return ReplyAsync(item, ChatReplies.NotAllowed);
     }
 
     private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)

@@ -32,8 +32,6 @@ internal static class ChatReplies
 
     public const string AdminCheckFailed = "I could not check that you are an admin of this group. Please try again in a moment.";
 
-    public const string NotAllowed = "Sorry, this bot is not available in this chat.";
-
     public const string Unsupported = "I can only read text messages and captions for now.";
 
     public const string Overflow =

@@ -20,6 +20,9 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _agentFailures;
     private readonly Counter<long> _rateLimitHits;
     private readonly Counter<long> _telegramSends;
+    private long _quarantinedAside;
+    private long _quarantinedLost;
+    private readonly Counter<long> _strangerUpdates;
 
     public RouterMetrics(QueueGauge gauge, TimeProvider clock)
     {
@@ -30,6 +33,14 @@ public sealed class RouterMetrics : IDisposable
         _agentFailures = _meter.CreateCounter<long>("a2a_failure", unit: null, "Agent calls that failed, by classification (transient, fatal) and persona");
         _rateLimitHits = _meter.CreateCounter<long>("rate_limit_hit", unit: null, "Messages refused by a persona's rate window");
         _telegramSends = _meter.CreateCounter<long>("telegram_send", unit: null, "Bot API sends by result: ok, rate_limited, transient, fatal");
+        // Observed rather than added to, so it is exported at 0 from the start: an alert on increase() then sees the
+        // first quarantine of a silo's life.
+        _meter.CreateObservableCounter("update_quarantined", () => new[]
+        {
+            new Measurement<long>(Volatile.Read(ref _quarantinedAside), new KeyValuePair<string, object?>("outcome", "stored_aside")),
+            new Measurement<long>(Volatile.Read(ref _quarantinedLost), new KeyValuePair<string, object?>("outcome", "lost")),
+        }, unit: null, "Updates no ChatGrain could store, set aside so the ingress moves on, by outcome: stored_aside, lost");
+        _strangerUpdates = _meter.CreateCounter<long>("stranger_update", unit: null, "Updates from chats outside ALLOWED_CHAT_IDS, never stored, by refusal: queued, recent, full");
         _meter.CreateObservableGauge("queue_depth", () => gauge.Depth, unit: null, "Messages waiting in this silo's chats");
         _meter.CreateObservableGauge("router_uptime_seconds", () => clock.GetElapsedTime(started).TotalSeconds, unit: null, "Seconds since this silo started");
     }
@@ -42,6 +53,10 @@ public sealed class RouterMetrics : IDisposable
     public void RateLimitHit(string persona) => _rateLimitHits.Add(1, new KeyValuePair<string, object?>("persona", persona));
 
     public void TelegramSent(string result) => _telegramSends.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void Quarantined(bool storedAside) => Interlocked.Increment(ref storedAside ? ref _quarantinedAside : ref _quarantinedLost);
+
+    public void StrangerUpdate(string refusal) => _strangerUpdates.Add(1, new KeyValuePair<string, object?>("refusal", refusal));
 
     public void Dispose() => _meter.Dispose();
 }

@@ -78,7 +78,8 @@ public static class QueueInspection
                 gate.Release();
             }
         }));
-        return new QueueReport(now, silos.Keys.Select(s => s.ToString()).Order(StringComparer.Ordinal).ToList(), chats);
+        var quarantine = await grains.GetGrain<IQuarantineGrain>(IQuarantineGrain.TelegramUpdates).GetState();
+        return new QueueReport(now, silos.Keys.Select(s => s.ToString()).Order(StringComparer.Ordinal).ToList(), chats, quarantine);
     }
 
     private static IHost ClientHost(ClusterSettings cluster)
@@ -145,7 +146,63 @@ public static class QueueInspection
             AppendTable(text, ["CHAT", "SILO", "WAITING", "IN FLIGHT", "ATTEMPTS", "NEXT RETRY", "DEAD LETTERS", "OLDEST", "PERSONA"], busiest);
         }
 
+        AppendQuarantine(text, report, command, hasher);
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>The updates set aside because no chat could store them (docs/runbook.md#quarantined-updates), newest first.</summary>
+    private static void AppendQuarantine(StringBuilder text, QueueReport report, CommandLine command, ChatIdHasher hasher)
+    {
+        var quarantine = report.Quarantine ?? Empty;
+        text.AppendLine();
+        text.AppendLine(CultureInfo.InvariantCulture, $"QUARANTINED UPDATES ({quarantine.Total} since the start, {quarantine.Entries.Count} kept, {quarantine.Dropped} let go)");
+        var rows = Quarantined(quarantine, command.Top).Select(q => new[]
+        {
+            q.UpdateId.ToString(CultureInfo.InvariantCulture),
+            QuarantinedChat(q, command, hasher),
+            Age(q.QuarantinedAt, report.At),
+            q.Attempts.ToString(CultureInfo.InvariantCulture),
+            q.Reason,
+            q.RawLength.ToString(CultureInfo.InvariantCulture),
+        }).ToList();
+        if (rows.Count == 0)
+        {
+            text.AppendLine("none: every update was stored by its chat");
+        }
+        else
+        {
+            AppendTable(text, ["UPDATE", "CHAT", "AGE", "ATTEMPTS", "REASON", "RAW CHARS"], rows);
+        }
+    }
+
+    private static readonly QuarantineSnapshot Empty = new(0, 0, []);
+
+    private static IEnumerable<QuarantinedUpdate> Quarantined(QuarantineSnapshot quarantine, int top) =>
+        quarantine.Entries.OrderByDescending(q => q.QuarantinedAt).Take(top);
+
+    /// <summary>The raw update names the chat and holds the user's words: shown only with <c>--show-chat-ids</c>.</summary>
+    private static string QuarantinedChat(QuarantinedUpdate update, CommandLine command, ChatIdHasher hasher) =>
+        command.ShowChatIds ? update.ChatId.ToString(CultureInfo.InvariantCulture) : hasher.Hash(update.ChatId);
+
+    private static JsonNode QuarantineJson(QueueReport report, CommandLine command, ChatIdHasher hasher)
+    {
+        var quarantine = report.Quarantine ?? Empty;
+        return new JsonObject
+        {
+            ["total"] = quarantine.Total,
+            ["kept"] = quarantine.Entries.Count,
+            ["dropped"] = quarantine.Dropped,
+            ["updates"] = new JsonArray([.. Quarantined(quarantine, command.Top).Select(q => (JsonNode)new JsonObject
+            {
+                ["update_id"] = q.UpdateId,
+                [command.ShowChatIds ? "chat_id" : "chat_id_hash"] = QuarantinedChat(q, command, hasher),
+                ["quarantined_at"] = q.QuarantinedAt,
+                ["attempts"] = q.Attempts,
+                ["reason"] = q.Reason,
+                ["raw_chars"] = q.RawLength,
+                ["raw"] = command.ShowChatIds ? q.RawUpdate : null,
+            })]),
+        };
     }
 
     /// <summary>Each silo's chats added up, for the table and the JSON alike.</summary>
@@ -193,6 +250,7 @@ public static class QueueInspection
             ["overflowed"] = c.Snapshot.Overflowed,
             ["oldest_age_seconds"] = Seconds(c.Snapshot.OldestReceivedAt, report.At),
         })]),
+        ["quarantine"] = QuarantineJson(report, command, hasher),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>The chats with most waiting, then the oldest waiting, then the most dead letters.</summary>
@@ -229,4 +287,5 @@ public static class QueueInspection
 /// <summary>A chat's snapshot and the silo it is active on.</summary>
 public sealed record ActiveChat(string Silo, ChatSnapshot Snapshot);
 
-public sealed record QueueReport(DateTimeOffset At, IReadOnlyList<string> Silos, IReadOnlyList<ActiveChat> Chats);
+/// <param name="Quarantine">The updates set aside by the ingress; null when the report was made without it.</param>
+public sealed record QueueReport(DateTimeOffset At, IReadOnlyList<string> Silos, IReadOnlyList<ActiveChat> Chats, QuarantineSnapshot? Quarantine = null);

@@ -21,6 +21,8 @@ public static class ConfigKeys
     public const string PersonaMapFile = "PERSONA_MAP_FILE";
     public const string A2ATokenPrefix = "A2A_TOKEN_";
     public const string AllowedChatIds = "ALLOWED_CHAT_IDS";
+    public const string IngressRefusalIntervalMinutes = "INGRESS_REFUSAL_INTERVAL_MINUTES";
+    public const string IngressQuarantineAfterAttempts = "INGRESS_QUARANTINE_AFTER_ATTEMPTS";
     public const string QueueMaxDepthPerChat = "QUEUE_MAX_DEPTH_PER_CHAT";
     public const string RetryMaxAttempts = "RETRY_MAX_ATTEMPTS";
     public const string RetryBaseDelayMs = "RETRY_BASE_DELAY_MS";
@@ -92,6 +94,8 @@ public static class ConfigKeys
         new(PersonaMapFile),
         new(A2ATokenPrefix + "*", Secret: true, RotationDays: AgentTokenRotationDays),
         new(AllowedChatIds),
+        new(IngressRefusalIntervalMinutes),
+        new(IngressQuarantineAfterAttempts),
         new(QueueMaxDepthPerChat),
         new(RetryMaxAttempts),
         new(RetryBaseDelayMs),

@@ -27,6 +27,8 @@ public static class EnvironmentDefaults
         [ConfigKeys.RouterActive] = "true",
         [ConfigKeys.PollerLeaseSeconds] = "20",
         [ConfigKeys.ChatReminderSeconds] = "60",
+        [ConfigKeys.IngressRefusalIntervalMinutes] = "60",
+        [ConfigKeys.IngressQuarantineAfterAttempts] = "5",
         [ConfigKeys.QueueMaxDepthPerChat] = "100",
         [ConfigKeys.RetryMaxAttempts] = "5",
         [ConfigKeys.RetryBaseDelayMs] = "500",

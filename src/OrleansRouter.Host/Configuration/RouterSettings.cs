@@ -21,6 +21,9 @@ public sealed record RouterSettings
 
     public required QueueOptions Queue { get; init; }
 
+    /// <summary>The quarantine of unstorable updates and the strangers' refusals.</summary>
+    public Ingress.IngressOptions Ingress { get; init; } = new();
+
     public required A2AClientOptions A2A { get; init; }
 
     public required ClusterSettings Cluster { get; init; }

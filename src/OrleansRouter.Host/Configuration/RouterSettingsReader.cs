@@ -94,6 +94,7 @@ public sealed partial class RouterSettingsReader
         var (personas, echo) = ReadPersonaMap(http);
         WarnAboutUnknownFileKeys();
         var queue = ReadQueue();
+        var ingress = ReadIngress();
         var timeout = Int(ConfigKeys.A2ATimeoutSeconds, 1, 3600);
         var maxResponseBytes = Int(ConfigKeys.A2AMaxResponseBytes, 16 * 1024, 64 * 1024 * 1024);
         var maxReplyChars = Int(ConfigKeys.A2AMaxReplyChars, 1024, 1024 * 1024);
@@ -129,6 +130,7 @@ public sealed partial class RouterSettingsReader
             Personas = personas,
             ServesEchoAgent = echo,
             Queue = queue,
+            Ingress = ingress,
             A2A = new A2AClientOptions
             {
                 Timeout = TimeSpan.FromSeconds(timeout.Value),

@@ -45,6 +45,7 @@ public static class RouterHosting
         services.AddSingleton<HealthAudience>();
         services.AddSingleton<HealthReport>();
         services.AddSingleton<UpdateAcceptor>();
+        services.AddRouterIngress(settings);
         services.AddSingleton<IStorageProbe>(provider => settings.Cluster.Storage == StorageMode.Redis ? ActivatorUtilities.CreateInstance<RedisStorageProbe>(provider) : new MemoryStorageProbe());
 
         services.AddA2AHttpClient();

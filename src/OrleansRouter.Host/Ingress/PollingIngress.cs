@@ -13,8 +13,9 @@ namespace OrleansRouter.Host.Ingress;
 /// <summary>
 /// Long polling, written on <c>getUpdates</c> itself, by the one silo that holds the poller lease. The offset sent
 /// with the next poll (which confirms every update below it to Telegram) only moves past an update after its
-/// ChatGrain stored it, and only while the lease is still this silo's. Telegram errors back off; nothing here
-/// ends the process. A standby silo (<c>ROUTER_ACTIVE=false</c>) never polls.
+/// ChatGrain stored it (or the update was quarantined), and only while the lease is still this silo's. Telegram
+/// errors back off, and so do empty answers that came back long before the poll's timeout; nothing here ends the
+/// process. A standby silo (<c>ROUTER_ACTIVE=false</c>) never polls.
 /// </summary>
 public sealed class PollingIngress(
     ITelegramBotClient bot,
@@ -74,12 +75,27 @@ public sealed class PollingIngress(
     private async Task PollAsync(PollerLeaseKeeper.HeldLease held)
     {
         var backoff = new Backoff();
+        var unstored = new Backoff();
+        var early = new EarlyEmptyPause(PollTimeout);
         int? offset = null;
         while (!held.Lost.IsCancellationRequested)
         {
+            var asked = clock.GetTimestamp();
             var updates = await GetUpdatesAsync(offset, backoff, held.Lost);
-            if (updates is null or { Length: 0 })
+            if (updates is null)
             {
+                continue;
+            }
+
+            var pause = early.After(updates.Length, clock.GetElapsedTime(asked));
+            if (updates.Length == 0)
+            {
+                if (pause > TimeSpan.Zero)
+                {
+                    IngressLog.EarlyEmptyPoll(logger, clock.GetElapsedTime(asked).TotalMilliseconds, PollTimeout.TotalSeconds, pause);
+                    await Task.Delay(pause, clock, held.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+
                 continue;
             }
 
@@ -93,9 +109,16 @@ public sealed class PollingIngress(
             }
 
             offset = next;
-            if (failed is not null)
+
+            // Its own backoff: every poll that answers resets the other. The growing waits space an update's
+            // attempts out, so a quarantine comes only after the failure lasted (1 + 2 + 4 + 8 s at five attempts).
+            if (failed is null)
             {
-                await Task.Delay(backoff.Next(), clock, held.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                unstored.Reset();
+            }
+            else
+            {
+                await Task.Delay(unstored.Next(), clock, held.Lost).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

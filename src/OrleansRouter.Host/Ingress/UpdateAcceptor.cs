@@ -11,39 +11,53 @@ namespace OrleansRouter.Host.Ingress;
 
 /// <summary>
 /// Hands updates to their ChatGrains, for both ingresses. The chats of a batch are accepted at once, the updates
-/// of one chat in order; an update counts as taken only when its grain returned, that is, stored it.
+/// of one chat in order; an update counts as taken only when its grain returned, that is, stored it, or when it was
+/// quarantined after failing again and again (<see cref="UpdateQuarantine"/>). A stranger's update (a chat outside
+/// <c>ALLOWED_CHAT_IDS</c>) is taken without reaching a grain (<see cref="StrangerGate"/>).
 /// </summary>
-public sealed class UpdateAcceptor(IGrainFactory grains, ChatIdHasher hasher, RouterHealth health, TimeProvider clock, ILogger<UpdateAcceptor> logger)
+public sealed class UpdateAcceptor(
+    IGrainFactory grains,
+    ChatIdHasher hasher,
+    RouterHealth health,
+    TimeProvider clock,
+    StrangerGate strangers,
+    UpdateQuarantine quarantine,
+    ILogger<UpdateAcceptor> logger)
 {
-    /// <returns>The first update that could not be stored, or null when every one was.</returns>
+    /// <returns>The first update that could not be stored, or null when every one was taken.</returns>
     public async Task<long?> AcceptAsync(IReadOnlyList<Update> updates)
     {
         var receivedAt = clock.GetUtcNow();
-        var routed = new List<InboundMessage>();
+        var routed = new List<Routed>();
         foreach (var update in updates.OrderBy(u => u.Id))
         {
-            if (UpdateTranslator.Translate(update, receivedAt) is { } message)
-            {
-                routed.Add(message);
-            }
-            else
+            if (UpdateTranslator.Translate(update, receivedAt) is not { } message)
             {
                 HostLog.UpdateSkipped(logger, update.Id);
             }
+            else if (strangers.IsStranger(message.ChatId))
+            {
+                strangers.Turn(message);
+            }
+            else
+            {
+                routed.Add(new Routed(update, message));
+            }
         }
 
-        var failures = await Task.WhenAll(routed.GroupBy(m => m.ChatId).Select(chat => AcceptChatAsync(chat.ToList())));
+        var failures = await Task.WhenAll(routed.GroupBy(r => r.Message.ChatId).Select(chat => AcceptChatAsync(chat.ToList())));
         var failed = failures.OfType<long>().ToList();
         health.ReportStorage(failed.Count == 0 ? null : "a chat could not store an update");
         return failed.Count == 0 ? null : failed.Min();
     }
 
     /// <returns>The first update of the chat that could not be stored, or null.</returns>
-    private async Task<long?> AcceptChatAsync(List<InboundMessage> messages)
+    private async Task<long?> AcceptChatAsync(List<Routed> updates)
     {
-        var chat = grains.GetGrain<IChatGrain>(messages[0].ChatId);
-        var hash = hasher.Hash(messages[0].ChatId);
-        foreach (var message in messages)
+        var chatId = updates[0].Message.ChatId;
+        var chat = grains.GetGrain<IChatGrain>(chatId);
+        var hash = hasher.Hash(chatId);
+        foreach (var (update, message) in updates)
         {
             // One trace per update, from here: the grain call is its child, and the stored trace context carries it on.
             using var activity = RouterTracing.Source.StartActivity("telegram.update", ActivityKind.Consumer);
@@ -52,16 +66,22 @@ public sealed class UpdateAcceptor(IGrainFactory grains, ChatIdHasher hasher, Ro
             try
             {
                 var result = await chat.AcceptAsync(activity is null ? message : message with { TraceParent = activity.Id });
+                quarantine.Stored(message.UpdateId, wrote: result != AcceptResult.Duplicate);
                 HostLog.UpdateAccepted(logger, message.UpdateId, hash, result.ToString());
             }
             catch (Exception e)
             {
-                // Later updates of this chat must not overtake this one: they stay unconfirmed with it.
                 HostLog.AcceptFailed(logger, e.GetType().Name, hash, message.UpdateId);
-                return message.UpdateId;
+                if (!await quarantine.TryQuarantineAsync(update, chatId, e))
+                {
+                    // Later updates of this chat must not overtake this one: they stay unconfirmed with it.
+                    return message.UpdateId;
+                }
             }
         }
 
         return null;
     }
+
+    private sealed record Routed(Update Update, InboundMessage Message);
 }

@@ -5,8 +5,9 @@ using Telegram.Bot.Types.Enums;
 namespace OrleansRouter.Host.Ingress;
 
 /// <summary>
-/// Keeps of a Telegram update only what the chat needs. Null for what is not routed: updates without a message,
-/// and service messages (members joining, titles, pins…), which nobody expects an answer to.
+/// Keeps of a Telegram update only what the chat needs. A message with text or a caption is routed; one the router
+/// cannot read (a story, a game, an invoice, paid media, a sticker…) goes on without text, so its chat answers that
+/// it is not supported; service messages are not routed (<see cref="MessageKinds"/>), nor are updates without a message.
 /// </summary>
 public static class UpdateTranslator
 {
@@ -18,7 +19,7 @@ public static class UpdateTranslator
         }
 
         var text = message.Text ?? message.Caption;
-        if (text is null && message.MigrateToChatId is null && !IsUserContent(message))
+        if (text is null && message.MigrateToChatId is null && MessageKinds.Of(message.Type, chat.Type == ChatType.Private) == MessageHandling.Silent)
         {
             return null;
         }
@@ -34,11 +35,4 @@ public static class UpdateTranslator
             SenderId: message.From?.Id,
             SenderChatId: message.SenderChat?.Id);
     }
-
-    /// <summary>Something a user sent that the router cannot read: it gets a notice rather than silence.</summary>
-    private static bool IsUserContent(Message message) =>
-        message.Photo is not null || message.Sticker is not null || message.Voice is not null || message.Audio is not null
-        || message.Video is not null || message.VideoNote is not null || message.Document is not null || message.Animation is not null
-        || message.Contact is not null || message.Location is not null || message.Venue is not null || message.Poll is not null
-        || message.Dice is not null;
 }

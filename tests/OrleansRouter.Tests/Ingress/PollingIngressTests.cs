@@ -35,16 +35,18 @@ public sealed class PollingIngressTests(IngressCluster cluster) : IClassFixture<
     private BotApiEmulator _emulator = null!;
     private ServiceProvider _telegram = null!;
     private PollingIngress _ingress = null!;
+    private IngressParts _parts = null!;
 
     public async ValueTask InitializeAsync()
     {
         cluster.Storage.Release();
         _emulator = await BotApiEmulator.StartAsync();
         _telegram = new ServiceCollection().AddSingleton(TimeProvider.System).AddTelegramBot(_emulator.Token, _emulator.BaseUrl, new SendPacing(1000, 1000, 1000)).BuildServiceProvider();
-        var health = new RouterHealth(TimeProvider.System);
+        _parts = new IngressParts(cluster.Grains);
+        var health = _parts.Health;
         _ingress = new PollingIngress(
             _telegram.GetRequiredService<ITelegramBotClient>(),
-            new UpdateAcceptor(cluster.Grains, new ChatIdHasher("test-salt"), health, TimeProvider.System, NullLogger<UpdateAcceptor>.Instance),
+            _parts.Acceptor,
             new PollerLeaseKeeper(cluster.Grains, $"test-{Guid.NewGuid():N}", TimeSpan.FromSeconds(20), TimeProvider.System, NullLogger<PollerLeaseKeeper>.Instance),
             new TelegramSettings(_emulator.Token, TransportMode.Live, _emulator.BaseUrl, IngressMode.Polling, null, null, Active: true, TimeSpan.FromSeconds(20), new SendPacing(30, 1, 20)),
             health,
@@ -59,6 +61,7 @@ public sealed class PollingIngressTests(IngressCluster cluster) : IClassFixture<
         cluster.Storage.Release();
         await _ingress.StopAsync(CancellationToken.None);
         _ingress.Dispose();
+        _parts.Dispose();
         await _telegram.DisposeAsync();
         await _emulator.DisposeAsync();
     }

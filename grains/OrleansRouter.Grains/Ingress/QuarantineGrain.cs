@@ -1,0 +1,48 @@
+using OrleansRouter.Grains.Storage;
+
+namespace OrleansRouter.Grains.Ingress;
+
+/// <summary>
+/// The quarantine of updates no ChatGrain could store. Every change is written before the call returns: the ingress
+/// confirms a quarantined update to Telegram only after this grain stored it.
+/// </summary>
+public sealed class QuarantineGrain(
+    [PersistentState("quarantine", StorageNames.Cluster)] IPersistentState<QuarantineState> state) : Grain, IQuarantineGrain
+{
+    async Task IQuarantineGrain.AddAsync(QuarantinedUpdate update)
+    {
+        var entries = state.State.Entries;
+        var bounded = QuarantineLimits.Bounded(update);
+        var earlier = entries.FindIndex(e => e.UpdateId == update.UpdateId);
+        if (earlier >= 0)
+        {
+            // The same update again (another silo, or a redelivery after a crash): one entry, the latest word on it.
+            entries.RemoveAt(earlier);
+        }
+        else
+        {
+            state.State.Total++;
+        }
+
+        entries.Add(bounded);
+        while (entries.Count > QuarantineLimits.Entries)
+        {
+            entries.RemoveAt(0);
+            state.State.Dropped++;
+        }
+
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Memory may now hold what storage does not: start again from storage on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    Task<QuarantineSnapshot> IQuarantineGrain.GetState() =>
+        Task.FromResult(new QuarantineSnapshot(state.State.Total, state.State.Dropped, state.State.Entries.ToArray()));
+}

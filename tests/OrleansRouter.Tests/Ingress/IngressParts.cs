@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansRouter.Host.Health;
+using OrleansRouter.Host.Ingress;
+using OrleansRouter.Privacy;
+using OrleansRouter.Queues;
+using OrleansRouter.Telemetry;
+
+namespace OrleansRouter.Tests.Ingress;
+
+/// <summary>A storage probe a test sets: healthy unless told otherwise.</summary>
+public sealed class SettableProbe : IStorageProbe
+{
+    private volatile bool _healthy = true;
+
+    public bool Healthy
+    {
+        get => _healthy;
+        set => _healthy = value;
+    }
+
+    public Task<(bool Healthy, string Detail)> ProbeAsync(CancellationToken cancellationToken) =>
+        Task.FromResult((Healthy, Healthy ? "answers (test)" : "does not answer (test)"));
+}
+
+/// <summary>The ingress's parts, wired as the host wires them, over a test cluster's grains.</summary>
+public sealed class IngressParts : IDisposable
+{
+    public static readonly ChatIdHasher Hasher = new("test-salt");
+
+    public IngressParts(IGrainFactory grains, IngressOptions? options = null, IReadOnlySet<long>? allowed = null, TimeProvider? clock = null)
+    {
+        Clock = clock ?? TimeProvider.System;
+        Options = options ?? new IngressOptions();
+        Metrics = new RouterMetrics(new QueueGauge(), Clock);
+        Health = new RouterHealth(Clock);
+        Strangers = new StrangerGate(new QueueOptions { AllowedChatIds = allowed }, Options, Clock, Metrics, Hasher, NullLogger<StrangerGate>.Instance);
+        Quarantine = new UpdateQuarantine(grains, Probe, Options, Hasher, Metrics, Clock, NullLogger<UpdateQuarantine>.Instance);
+        Acceptor = new UpdateAcceptor(grains, Hasher, Health, Clock, Strangers, Quarantine, NullLogger<UpdateAcceptor>.Instance);
+    }
+
+    public TimeProvider Clock { get; }
+
+    public IngressOptions Options { get; }
+
+    public RouterMetrics Metrics { get; }
+
+    public RouterHealth Health { get; }
+
+    public SettableProbe Probe { get; } = new();
+
+    public StrangerGate Strangers { get; }
+
+    public UpdateQuarantine Quarantine { get; }
+
+    public UpdateAcceptor Acceptor { get; }
+
+    public void Dispose() => Metrics.Dispose();
+}

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OrleansRouter.Host.Ingress;
+using Telegram.Bot;
+using Telegram.Bot.Types;
+
+namespace OrleansRouter.Tests.Ingress;
+
+/// <summary>Updates as the Bot API sends them, read by the real Telegram.Bot client, then translated.</summary>
+public sealed class UpdateTranslatorTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
+
+    private static Update Parse(long chatId, string field, JsonNode content)
+    {
+        var message = new JsonObject
+        {
+            ["message_id"] = 5,
+            ["date"] = 1_760_000_000,
+            ["chat"] = chatId > 0
+                ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "T" }
+                : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "G" },
+            ["from"] = new JsonObject { ["id"] = 1, ["is_bot"] = false, ["first_name"] = "T" },
+            [field] = content,
+        };
+        return JsonSerializer.Deserialize<Update>(new JsonObject { ["update_id"] = 77, ["message"] = message }.ToJsonString(), JsonBotAPI.Options)!;
+    }
+
+    private static JsonObject Chat => new() { ["id"] = -100123, ["type"] = "channel", ["title"] = "C" };
+
+    private static JsonObject Photo => new() { ["file_id"] = "f", ["file_unique_id"] = "u", ["width"] = 1, ["height"] = 1 };
+
+    public static TheoryData<string, string> Unsupported => new()
+    {
+        { "story", new JsonObject { ["chat"] = Chat, ["id"] = 3 }.ToJsonString() },
+        { "game", new JsonObject { ["title"] = "g", ["description"] = "d", ["photo"] = new JsonArray(Photo) }.ToJsonString() },
+        { "invoice", new JsonObject { ["title"] = "t", ["description"] = "d", ["start_parameter"] = "s", ["currency"] = "XTR", ["total_amount"] = 1 }.ToJsonString() },
+        { "paid_media", new JsonObject { ["star_count"] = 5, ["paid_media"] = new JsonArray(new JsonObject { ["type"] = "preview" }) }.ToJsonString() },
+        { "sticker", new JsonObject { ["file_id"] = "f", ["file_unique_id"] = "u", ["type"] = "regular", ["width"] = 1, ["height"] = 1, ["is_animated"] = false, ["is_video"] = false }.ToJsonString() },
+        { "dice", new JsonObject { ["emoji"] = "🎲", ["value"] = 3 }.ToJsonString() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unsupported))]
+    public void A_message_the_router_cannot_read_goes_to_its_chat_without_text_so_it_gets_the_not_supported_reply(string field, string content)
+    {
+        var translated = UpdateTranslator.Translate(Parse(42, field, JsonNode.Parse(content)!), Now);
+
+        Assert.NotNull(translated);
+        Assert.Null(translated.Text);
+        Assert.Equal((77L, 42L, 5), (translated.UpdateId, translated.ChatId, translated.MessageId));
+    }
+
+    public static TheoryData<string, string> Service => new()
+    {
+        { "new_chat_members", new JsonArray(new JsonObject { ["id"] = 9, ["is_bot"] = false, ["first_name"] = "N" }).ToJsonString() },
+        { "left_chat_member", new JsonObject { ["id"] = 9, ["is_bot"] = false, ["first_name"] = "N" }.ToJsonString() },
+        { "new_chat_title", "\"renamed\"" },
+        { "pinned_message", new JsonObject { ["message_id"] = 1, ["date"] = 0, ["chat"] = new JsonObject { ["id"] = -100, ["type"] = "supergroup", ["title"] = "G" } }.ToJsonString() },
+        { "forum_topic_created", new JsonObject { ["name"] = "t", ["icon_color"] = 1 }.ToJsonString() },
+    };
+
+    [Theory]
+    [MemberData(nameof(Service))]
+    public void A_service_message_is_not_routed(string field, string content) =>
+        Assert.Null(UpdateTranslator.Translate(Parse(-100, field, JsonNode.Parse(content)!), Now));
+
+    [Fact]
+    public void A_kind_newer_than_the_client_is_answered_in_a_private_chat_and_silent_in_a_group()
+    {
+        var content = new JsonObject { ["anything"] = 1 };
+
+        Assert.NotNull(UpdateTranslator.Translate(Parse(42, "some_future_kind", content.DeepClone()), Now));
+        Assert.Null(UpdateTranslator.Translate(Parse(-100, "some_future_kind", content.DeepClone()), Now));
+    }
+
+    [Fact]
+    public void A_caption_is_read_as_text()
+    {
+        var update = Parse(42, "photo", new JsonArray(Photo));
+        update.Message!.Caption = "look";
+
+        Assert.Equal("look", UpdateTranslator.Translate(update, Now)!.Text);
+    }
+}
