@@ -14,7 +14,7 @@ public enum AgentMisbehaviour
     /// <summary>Every call is answered 307 to the recorder, which would get the credential and the user's text.</summary>
     RedirectsElsewhere,
 
-    /// <summary>A Message whose text is 4 MiB long.</summary>
+    /// <summary>A Message whose text is 4 MiB long, less 128 KiB: the whole answer, escapes and all, just fits a 4 MiB read limit.</summary>
     FourMiBReply,
 
     /// <summary>A task that stays "working" however often it is asked about.</summary>
@@ -41,7 +41,7 @@ public enum AgentMisbehaviour
 public sealed class HostileAgent : IAsyncDisposable
 {
     public const int DeepJsonLevels = 10_000;
-    public const int HugeReplyChars = 4 * 1024 * 1024;
+    public const int HugeReplyChars = 4 * 1024 * 1024 - 128 * 1024;
 
     private readonly Lock _gate = new();
     private readonly List<IReadOnlyDictionary<string, string>> _cardRequests = [];
