@@ -57,11 +57,15 @@ public sealed class WebhookCorpus
         return corpus;
     }
 
-    /// <summary>The text of genuine update <paramref name="label"/>, and the label of a genuine text (null for any other).</summary>
-    public static int? LabelOf(string text) =>
-        text.StartsWith("genuine ", StringComparison.Ordinal) && int.TryParse(text.AsSpan(8, text.IndexOf(':', StringComparison.Ordinal) - 8), NumberStyles.None, CultureInfo.InvariantCulture, out var label)
+    /// <summary>The label of a genuine text ("genuine N: …"); null for any other text.</summary>
+    public static int? LabelOf(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return text.StartsWith("genuine ", StringComparison.Ordinal) && colon > 8
+            && int.TryParse(text.AsSpan(8, colon - 8), NumberStyles.None, CultureInfo.InvariantCulture, out var label)
             ? label
             : null;
+    }
 
     private List<WebhookPost> Build(int hostile, int genuinePerChat)
     {
