@@ -1,5 +1,6 @@
 using OrleansRouter.Testing;
 using OrleansRouter.Testing.Hostile;
+using HostileAgent = OrleansRouter.Testing.Hostile.HostileAgent;
 
 namespace OrleansRouter.EndToEnd.Hostile;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using OrleansRouter.Testing;
 using OrleansRouter.Testing.Hostile;
+using HostileAgent = OrleansRouter.Testing.Hostile.HostileAgent;
 
 namespace OrleansRouter.EndToEnd.Hostile;
 
