@@ -12,44 +12,16 @@ public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictio
     public string? MessageId => (JsonNode.Parse(Body.Length == 0 ? "{}" : Body)?["params"]?["message"]?["messageId"])?.GetValue<string>();
 }
 
-/// <summary>How the hostile agent answers one JSON-RPC call.</summary>
-public abstract record HostileReply
-{
-    /// <summary>A well-formed v1.0 Message result saying "reply: text".</summary>
-    public sealed record Normal : HostileReply;
-
-    /// <summary>A well-formed Message result whose text is <paramref name="Chars"/> characters long.</summary>
-    public sealed record Lengthy(int Chars) : HostileReply;
-
-    /// <summary>An HTTP redirect (307 keeps the method and the body) to <paramref name="Target"/>.</summary>
-    public sealed record Redirect(Uri Target, int Status = 307) : HostileReply;
-
-    /// <summary>A 200 whose JSON stops half way and the response ends cleanly, as a proxy that cut it gives.</summary>
-    public sealed record CutJson : HostileReply;
-
-    /// <summary>A 200 that promises a Content-Length, sends half, and drops the connection.</summary>
-    public sealed record DroppedConnection : HostileReply;
-
-    /// <summary>A 200 with an HTML error page.</summary>
-    public sealed record Garbage : HostileReply;
-
-    /// <summary>A 200 whose result nests <paramref name="Depth"/> arrays deep.</summary>
-    public sealed record Deep(int Depth) : HostileReply;
-
-    /// <summary>A well-formed answer sent one byte every <paramref name="Every"/>.</summary>
-    public sealed record Drip(TimeSpan Every) : HostileReply;
-
-    /// <summary>A task that stays "working" for ever, for the send and every poll.</summary>
-    public sealed record NeverFinal : HostileReply;
-}
-
 /// <summary>
 /// An A2A v1.0 "agent" on loopback that misbehaves on purpose, for the tests that play the attacker. It records
 /// every request it receives (so a test can prove a credential or a user's text never reached it), serves a card
 /// that may point elsewhere, redirect, or demand the credential, and answers calls the way <see cref="ReplyFor"/> says.
+/// <see cref="AgentMisbehaviours.Misbehave"/> sets it up as one of the corpus's <see cref="AgentMisbehaviour"/>s.
 /// </summary>
 public sealed class HostileAgent : IAsyncDisposable
 {
+    private const string CardPrefix = "/.well-known/";
+
     private readonly Lock _gate = new();
     private readonly List<ReceivedRequest> _received = [];
     private WebApplication? _app;
@@ -76,10 +48,18 @@ public sealed class HostileAgent : IAsyncDisposable
     /// <summary>How the n-th call (1-based) is answered; <see cref="HostileReply.Normal"/> when null.</summary>
     public Func<int, HostileReply>? ReplyFor { get; set; }
 
+    /// <summary>
+    /// What an answer starts with, before the user's text. <see cref="A2ATestAgent"/> says "reply: " too; a test that
+    /// must tell this agent's answers from a good agent's gives it another.
+    /// </summary>
+    public string ReplyPrefix { get; set; } = "reply: ";
+
     public IReadOnlyList<ReceivedRequest> Received
     {
         get { lock (_gate) { return _received.ToArray(); } }
     }
+
+    public IReadOnlyList<ReceivedRequest> CardRequests => Received.Where(r => r.Path.StartsWith(CardPrefix, StringComparison.Ordinal)).ToArray();
 
     public IReadOnlyList<ReceivedRequest> Calls => Received.Where(r => r.Path == "/rpc").ToArray();
 
@@ -113,7 +93,7 @@ public sealed class HostileAgent : IAsyncDisposable
                 body));
         }
 
-        if (path.StartsWith("/.well-known/", StringComparison.Ordinal))
+        if (path.StartsWith(CardPrefix, StringComparison.Ordinal))
         {
             await ServeCardAsync(context, path);
             return;
@@ -126,7 +106,7 @@ public sealed class HostileAgent : IAsyncDisposable
         }
 
         var request = JsonNode.Parse(body.Length == 0 ? "{}" : body) as JsonObject ?? [];
-        var text = string.Join("\n", (request["params"]?["message"]?["parts"] as JsonArray ?? []).Select(p => p?["text"]?.GetValue<string>()));
+        var text = string.Join("\n", (request["params"]?["message"]?["parts"] as JsonArray ?? []).Select(p => p?["text"]?.GetValue<string>()).OfType<string>());
         var reply = ReplyFor?.Invoke(Interlocked.Increment(ref _calls)) ?? new HostileReply.Normal();
         await AnswerAsync(context, request["id"]?.DeepClone(), text, reply);
     }
@@ -155,7 +135,12 @@ public sealed class HostileAgent : IAsyncDisposable
         var card = new JsonObject
         {
             ["name"] = "Hostile agent",
+            ["description"] = "An agent that misbehaves, inside a test.",
             ["version"] = "1.0.0",
+            ["capabilities"] = new JsonObject(),
+            ["defaultInputModes"] = new JsonArray("text/plain"),
+            ["defaultOutputModes"] = new JsonArray("text/plain"),
+            ["skills"] = new JsonArray(new JsonObject { ["id"] = "test", ["name"] = "Test", ["description"] = "Tests.", ["tags"] = new JsonArray("test") }),
             ["supportedInterfaces"] = new JsonArray(new JsonObject
             {
                 ["url"] = (CardEndpoint ?? Endpoint).AbsoluteUri,
@@ -166,26 +151,30 @@ public sealed class HostileAgent : IAsyncDisposable
         await WriteJsonAsync(context, card.ToJsonString());
     }
 
-    private static async Task AnswerAsync(HttpContext context, JsonNode? id, string text, HostileReply reply)
+    private async Task AnswerAsync(HttpContext context, JsonNode? id, string text, HostileReply reply)
     {
+        var answer = ReplyPrefix + text;
         switch (reply)
         {
             case HostileReply.Normal:
-                await WriteJsonAsync(context, Result(id, Message($"reply: {text}")));
+                await WriteJsonAsync(context, Result(id, Message(answer)));
                 break;
             case HostileReply.Lengthy(var chars):
                 await WriteJsonAsync(context, Result(id, Message(new string('x', chars))));
+                break;
+            case HostileReply.Wordy(var chars):
+                await WriteJsonAsync(context, Result(id, Message(answer + " " + Words(chars))));
                 break;
             case HostileReply.Redirect(var target, var status):
                 context.Response.StatusCode = status;
                 context.Response.Headers.Location = target.AbsoluteUri;
                 break;
             case HostileReply.CutJson:
-                var whole = Result(id, Message($"reply: {text}"));
+                var whole = Result(id, Message(answer));
                 await WriteJsonAsync(context, whole[..(whole.Length / 2)]);
                 break;
             case HostileReply.DroppedConnection:
-                var bytes = Encoding.UTF8.GetBytes(Result(id, Message($"reply: {text}")));
+                var bytes = Encoding.UTF8.GetBytes(Result(id, Message(answer)));
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = bytes.Length;
                 await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2));
@@ -196,28 +185,27 @@ public sealed class HostileAgent : IAsyncDisposable
                 context.Response.ContentType = "text/html";
                 await context.Response.WriteAsync("<html><body><h1>502 Bad Gateway</h1></body></html>");
                 break;
+            case HostileReply.RandomBytes(var count):
+                var garbage = new byte[count];
+                new Random(text.Length).NextBytes(garbage);
+                context.Response.ContentType = "application/json";
+                await context.Response.Body.WriteAsync(garbage, context.RequestAborted);
+                break;
             case HostileReply.Deep(var depth):
                 var deep = new StringBuilder("{\"jsonrpc\":\"2.0\",\"id\":").Append(id?.ToJsonString() ?? "null").Append(",\"result\":")
                     .Append('[', depth).Append(']', depth).Append('}').ToString();
                 await WriteJsonAsync(context, deep);
                 break;
             case HostileReply.Drip(var every):
-                context.Response.ContentType = "application/json";
-                foreach (var b in Encoding.UTF8.GetBytes(Result(id, Message($"reply: {text}"))))
-                {
-                    await context.Response.Body.WriteAsync(new[] { b }, context.RequestAborted);
-                    await context.Response.Body.FlushAsync(context.RequestAborted);
-                    await Task.Delay(every, context.RequestAborted);
-                }
-
+                await DripAsync(context, Encoding.UTF8.GetBytes(Result(id, Message(answer))), every);
                 break;
             case HostileReply.NeverFinal:
                 await WriteJsonAsync(context, Result(id, new JsonObject
                 {
                     ["task"] = new JsonObject
                     {
-                        ["id"] = "forever",
-                        ["contextId"] = "c",
+                        ["id"] = "task-that-never-ends",
+                        ["contextId"] = "context-of-a-task-that-never-ends",
                         ["status"] = new JsonObject { ["state"] = "TASK_STATE_WORKING" },
                     },
                 }));
@@ -227,12 +215,43 @@ public sealed class HostileAgent : IAsyncDisposable
         }
     }
 
+    private static async Task DripAsync(HttpContext context, byte[] answer, TimeSpan every)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = answer.Length;
+        try
+        {
+            foreach (var b in answer)
+            {
+                await context.Response.Body.WriteAsync(new[] { b }, context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(every, context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up on the drip, as it should.
+        }
+    }
+
+    private static string Words(int chars)
+    {
+        const string Line = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor\n";
+        var words = new StringBuilder(chars + Line.Length);
+        while (words.Length < chars)
+        {
+            words.Append(Line);
+        }
+
+        return words.ToString(0, chars);
+    }
+
     private static JsonObject Message(string text) => new()
     {
         ["message"] = new JsonObject
         {
             ["messageId"] = Guid.NewGuid().ToString("N"),
-            ["contextId"] = "c",
+            ["contextId"] = "hostile-context",
             ["role"] = "ROLE_AGENT",
             ["parts"] = new JsonArray(new JsonObject { ["text"] = text }),
         },

@@ -1,5 +1,4 @@
 using OrleansRouter.Testing;
-using OrleansRouter.Testing.Hostile;
 
 namespace OrleansRouter.EndToEnd.Hostile;
 
@@ -29,11 +28,11 @@ public sealed class Agents_that_misbehave(MisbehavingAgentsRun run) : IClassFixt
     public async Task No_card_request_carries_a_credential_when_the_card_does_not_ask_for_one()
     {
         var agents = run.Agents.ToList();
-        await Traffic.WaitUntilAsync(() => Task.FromResult(agents.All(a => a.CardRequests.Count > 0)), TimeSpan.FromSeconds(60), () => "a card request to every agent");
+        await Traffic.WaitUntilAsync(() => Task.FromResult(agents.All(a => a.Value.CardRequests.Count > 0)), TimeSpan.FromSeconds(60), () => "a card request to every agent");
 
         var carrying = agents
-            .Where(a => a.CardRequests.Any(headers => headers.Values.Any(v => HostileAgentsRun.Tokens.Any(t => v.Contains(t, StringComparison.Ordinal)))))
-            .Select(a => a.Misbehaviour)
+            .Where(a => a.Value.CardRequests.Any(r => r.Headers.Values.Any(v => HostileAgentsRun.Tokens.Any(t => v.Contains(t, StringComparison.Ordinal)))))
+            .Select(a => a.Key)
             .ToList();
         Assert.True(carrying.Count == 0, $"card requests carried the credential to {string.Join(", ", carrying)}");
     }

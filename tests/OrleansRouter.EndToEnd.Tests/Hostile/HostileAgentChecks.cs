@@ -1,6 +1,5 @@
 using OrleansRouter.Testing;
 using OrleansRouter.Testing.Hostile;
-using HostileAgent = OrleansRouter.Testing.Hostile.HostileAgent;
 
 namespace OrleansRouter.EndToEnd.Hostile;
 
@@ -85,6 +84,6 @@ internal static class HostileAgentChecks
     /// <summary>The messages that answer a hostile chat's message: the agent's answer (its first part) or a notice.</summary>
     private static List<SentMessage> Answers(BotApiEmulator telegram, long chat) =>
         telegram.SentTo(chat)
-            .Where(m => m.Text.StartsWith(HostileAgent.AnswerPrefix("hostile"), StringComparison.Ordinal) || m.Text.StartsWith("Sorry", StringComparison.Ordinal))
+            .Where(m => m.Text.StartsWith(AgentMisbehaviours.AnswerPrefix + "hostile", StringComparison.Ordinal) || m.Text.StartsWith("Sorry", StringComparison.Ordinal))
             .ToList();
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using OrleansRouter.Testing;
 using OrleansRouter.Testing.Hostile;
-using HostileAgent = OrleansRouter.Testing.Hostile.HostileAgent;
 
 namespace OrleansRouter.EndToEnd.Hostile;
 
@@ -37,7 +36,7 @@ public abstract class HostileAgentsRun(IReadOnlyList<AgentMisbehaviour> misbehav
 
     public long WarmBaseline { get; private set; }
 
-    public IReadOnlyCollection<HostileAgent> Agents => _agents.Values;
+    public IReadOnlyDictionary<AgentMisbehaviour, HostileAgent> Agents => _agents;
 
     /// <summary>The chat bound to the persona of <paramref name="misbehaviour"/>.</summary>
     public static long HostileChat(AgentMisbehaviour misbehaviour) => 555_000_000L + (int)misbehaviour * 7;
@@ -59,7 +58,7 @@ public abstract class HostileAgentsRun(IReadOnlyList<AgentMisbehaviour> misbehav
         Good.RequiredCredential = ("Authorization", $"Bearer {GoodToken}");
         foreach (var misbehaviour in misbehaviours)
         {
-            _agents[misbehaviour] = await HostileAgent.StartAsync(misbehaviour, Recorder.BaseUrl);
+            _agents[misbehaviour] = (await HostileAgent.StartAsync()).Misbehave(misbehaviour, Recorder.BaseUrl);
         }
 
         Router = RouterProcess.Start(Environment());

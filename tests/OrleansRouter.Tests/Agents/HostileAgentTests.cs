@@ -103,7 +103,7 @@ public sealed class HostileAgentTests : IAsyncDisposable
 
         Assert.IsType<AgentReply>(await Client().SendAsync(Request(agent, Bearer), CancellationToken.None));
 
-        var card = agent.Received.First(r => r.Path.StartsWith("/.well-known/", StringComparison.Ordinal));
+        var card = agent.CardRequests[0];
         AssertNoCredential(card);
         Assert.Equal($"Bearer {Token}", Assert.Single(agent.Calls).Headers["Authorization"]);
     }
@@ -116,7 +116,7 @@ public sealed class HostileAgentTests : IAsyncDisposable
 
         Assert.IsType<AgentReply>(await Client().SendAsync(Request(agent, Bearer), CancellationToken.None));
 
-        var cards = agent.Received.Where(r => r.Path.StartsWith("/.well-known/", StringComparison.Ordinal)).ToList();
+        var cards = agent.CardRequests;
         Assert.Equal(2, cards.Count);
         AssertNoCredential(cards[0]);
         Assert.Equal($"Bearer {Token}", cards[1].Headers["Authorization"]);
