@@ -159,22 +159,27 @@ public sealed partial class RouterProcess : IAsyncDisposable
     }
 
     /// <summary>Waits for <c>/healthz</c> to answer 200; fails with the router's output if it exits or takes too long.</summary>
-    public async Task<JsonObject> WaitForHealthyAsync(TimeSpan? timeout = null)
+    public Task<JsonObject> WaitForHealthyAsync(TimeSpan? timeout = null) => WaitForSuccessAsync("/healthz", "healthy", timeout);
+
+    /// <summary>Waits for <c>/livez</c> to answer 200: the router runs, whatever its agents say (a failed persona keeps <c>/healthz</c> at 503).</summary>
+    public Task<JsonObject> WaitForLiveAsync(TimeSpan? timeout = null) => WaitForSuccessAsync("/livez", "live", timeout);
+
+    private async Task<JsonObject> WaitForSuccessAsync(string path, string what, TimeSpan? timeout)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The router exited with {_process.ExitCode} before it was healthy:\n{Output}");
+                throw new InvalidOperationException($"The router exited with {_process.ExitCode} before it was {what}:\n{Output}");
             }
 
             try
             {
-                using var response = await Http.GetAsync(new Uri(HttpUrl, "/healthz"));
+                using var response = await Http.GetAsync(new Uri(HttpUrl, path));
                 if (response.IsSuccessStatusCode)
                 {
-                    return (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                    return JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject ?? [];
                 }
             }
             catch (HttpRequestException)
@@ -185,7 +190,7 @@ public sealed partial class RouterProcess : IAsyncDisposable
             await Task.Delay(200);
         }
 
-        throw new TimeoutException($"The router was not healthy in time:\n{Output}");
+        throw new TimeoutException($"The router was not {what} in time:\n{Output}");
     }
 
     /// <summary>One <c>/healthz</c> answer: its status code and body; status 0 when the router did not answer.</summary>
