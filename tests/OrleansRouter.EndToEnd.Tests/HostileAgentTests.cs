@@ -25,25 +25,14 @@ public sealed class HostileAgentTests : IAsyncLifetime
 
     private Dictionary<string, string> Environment(HostileAgent agent, JsonObject? auth = null)
     {
-        var personas = Path.Combine(_directory, "personas.json");
         var tester = new JsonObject { ["agent_url"] = agent.BaseUrl.AbsoluteUri, ["persona_tag"] = "tst" };
         if (auth is not null)
         {
             tester["auth"] = auth;
         }
 
-        File.WriteAllText(personas, new JsonObject
+        return new Dictionary<string, string>(LiveRouterEnvironment.For(_telegram, _directory, tester))
         {
-            ["default_persona"] = "tester",
-            ["personas"] = new JsonObject { ["tester"] = tester },
-        }.ToJsonString());
-        return new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = _telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = _telegram.Token,
-            ["PERSONA_MAP_FILE"] = personas,
             ["A2A_TOKEN_TESTER"] = Token,
             ["HEALTH_PROBE_SECONDS"] = "1",
             ["RETRY_BASE_DELAY_MS"] = "100",

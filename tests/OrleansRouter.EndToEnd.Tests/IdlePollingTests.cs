@@ -25,20 +25,7 @@ public sealed class IdlePollingTests : IAsyncLifetime
 
     private Dictionary<string, string> Environment()
     {
-        var personas = Path.Combine(_directory, "personas.json");
-        File.WriteAllText(personas, new JsonObject
-        {
-            ["default_persona"] = "tester",
-            ["personas"] = new JsonObject { ["tester"] = new JsonObject { ["agent_url"] = _agent.BaseUrl.AbsoluteUri } },
-        }.ToJsonString());
-        return new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = _telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = _telegram.Token,
-            ["PERSONA_MAP_FILE"] = personas,
-        };
+        return LiveRouterEnvironment.For(_telegram, _directory, new JsonObject { ["agent_url"] = _agent.BaseUrl.AbsoluteUri });
     }
 
     /// <summary>Before the pause, about 900 calls a second; after, one every 5 s once the pause has grown (docs/benchmarks.md).</summary>

@@ -23,27 +23,13 @@ public sealed class LiveModeTests : IAsyncLifetime
 
     private Dictionary<string, string> LiveEnvironment(Uri agentUrl, JsonObject? rateWindow = null)
     {
-        var personas = Path.Combine(_directory, "personas.json");
         var tester = new JsonObject { ["agent_url"] = agentUrl.AbsoluteUri, ["persona_tag"] = "tst" };
         if (rateWindow is not null)
         {
             tester["rate_window"] = rateWindow;
         }
 
-        File.WriteAllText(personas, new JsonObject
-        {
-            ["default_persona"] = "tester",
-            ["personas"] = new JsonObject { ["tester"] = tester },
-        }.ToJsonString());
-        return new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = _telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = _telegram.Token,
-            ["PERSONA_MAP_FILE"] = personas,
-            ["LOG_LEVEL"] = "Debug",
-        };
+        return new Dictionary<string, string>(LiveRouterEnvironment.For(_telegram, _directory, tester)) { ["LOG_LEVEL"] = "Debug" };
     }
 
     [Theory]
@@ -172,6 +158,10 @@ public sealed class LiveModeTests : IAsyncLifetime
 
         await Traffic.PostAsync(chats, 2, (chat, text) => Task.FromResult(_telegram.Post(chat, text)));
         await _telegram.WaitUntilAsync(t => t.Sent.Count >= 10, TimeSpan.FromSeconds(60), "10 replies");
+        await Traffic.WaitUntilAsync(
+            () => Task.FromResult(router.EventsNamed("health.tick").Any() && router.EventsNamed("metrics.snapshot").Any()),
+            TimeSpan.FromSeconds(30),
+            () => "a health tick and a metric snapshot");
         router.Terminate();
         await router.WaitForExitAsync(TimeSpan.FromSeconds(40));
 
