@@ -11,6 +11,7 @@ public sealed class QuarantineGrain(
 {
     async Task IQuarantineGrain.AddAsync(QuarantinedUpdate update)
     {
+        var before = state.State with { Entries = [.. state.State.Entries] };
         var entries = state.State.Entries;
         var bounded = QuarantineLimits.Bounded(update);
         var earlier = entries.FindIndex(e => e.UpdateId == update.UpdateId);
@@ -37,7 +38,9 @@ public sealed class QuarantineGrain(
         }
         catch
         {
-            // Memory may now hold what storage does not: start again from storage on the next call.
+            // Nothing the caller was told is stored may show: back to what was before, and read storage afresh
+            // next time (a write that timed out may have landed after all).
+            state.State = before;
             DeactivateOnIdle();
             throw;
         }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansRouter.Grains;
 using OrleansRouter.Grains.Storage;
@@ -24,8 +25,8 @@ public sealed class QuarantineCluster : RouterCluster
 
     protected override void ConfigureSilo(ISiloBuilder silo)
     {
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chats, Chats);
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Cluster, ClusterStorage);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Chats, (services, _) => Chats.With(services.GetRequiredService<DeepCopier>()));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Cluster, (services, _) => ClusterStorage.With(services.GetRequiredService<DeepCopier>()));
         silo.AddMemoryGrainStorage(StorageNames.Personas).UseInMemoryReminderService();
     }
 }
