@@ -82,18 +82,33 @@ public sealed class DashboardTests
         return await output;
     }
 
-    [Fact]
-    public async Task With_credentials_every_request_needs_them()
+    /// <summary>A local router whose dashboard on <paramref name="dashboard"/> asks for ops / dashboard-password-e2e.</summary>
+    private static async Task<RouterProcess> StartWithCredentialsAsync(Uri dashboard)
     {
-        var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        await using var router = RouterProcess.Start(new Dictionary<string, string>
+        var router = RouterProcess.Start(new Dictionary<string, string>
         {
             ["ROUTER_ENV"] = "local",
             ["DASHBOARD_ENDPOINT"] = dashboard.Authority,
             ["DASHBOARD_USERNAME"] = "ops",
             ["DASHBOARD_PASSWORD"] = "dashboard-password-e2e",
         });
-        await router.WaitForHealthyAsync();
+        try
+        {
+            await router.WaitForHealthyAsync();
+            return router;
+        }
+        catch
+        {
+            await router.DisposeAsync();
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task With_credentials_every_request_needs_them()
+    {
+        var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+        await using var router = await StartWithCredentialsAsync(dashboard);
 
         using var anonymous = await Http.GetAsync(new Uri(dashboard, "/dashboard/"));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -107,14 +122,7 @@ public sealed class DashboardTests
     public async Task Wrong_passwords_are_slowed_down_ever_longer_and_the_right_one_works_once_the_wait_is_over()
     {
         var dashboard = new Uri($"http://127.0.0.1:{FreePort.Next()}");
-        await using var router = RouterProcess.Start(new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["DASHBOARD_ENDPOINT"] = dashboard.Authority,
-            ["DASHBOARD_USERNAME"] = "ops",
-            ["DASHBOARD_PASSWORD"] = "dashboard-password-e2e",
-        });
-        await router.WaitForHealthyAsync();
+        await using var router = await StartWithCredentialsAsync(dashboard);
 
         // A guesser: the first five wrong passwords are answered, then the address waits, its attempts unread.
         var answers = new List<HttpResponseMessage>();
