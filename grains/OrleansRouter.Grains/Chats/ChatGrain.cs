@@ -35,7 +35,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private readonly IPersistentState<ChatState> _state;
     private readonly IPersistentState<ReplyProgress> _progress;
-    private readonly GrainServices _services;
+    private readonly GrainDependencies _services;
     private readonly IAgentClient _agent;
     private readonly IChatSender _sender;
     private readonly ITypingIndicator _typing;
@@ -62,7 +62,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     public ChatGrain(
         [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
         [PersistentState("reply", StorageNames.Chats)] IPersistentState<ReplyProgress> progress,
-        GrainServices services,
+        GrainDependencies services,
         IAgentClient agent,
         IChatSender sender,
         ITypingIndicator typing,

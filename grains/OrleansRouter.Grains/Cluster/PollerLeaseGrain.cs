@@ -8,7 +8,7 @@ namespace OrleansRouter.Grains.Cluster;
 /// </summary>
 public sealed class PollerLeaseGrain(
     [PersistentState("lease", StorageNames.Cluster)] IPersistentState<PollerLeaseState> state,
-    GrainServices services) : Grain, IPollerLeaseGrain
+    GrainDependencies services) : Grain, IPollerLeaseGrain
 {
     private DateTimeOffset Now => services.Clock.GetUtcNow();
 

@@ -4,7 +4,7 @@ namespace OrleansRouter.Grains.Cluster;
 /// Kept in memory only: after a crash the silos report again within a second, and until then each keeps the
 /// share it had.
 /// </summary>
-public sealed class SendBudgetGrain(GrainServices services) : Grain, ISendBudgetGrain
+public sealed class SendBudgetGrain(GrainDependencies services) : Grain, ISendBudgetGrain
 {
     /// <summary>A silo not heard from for this long has stopped, or has nothing to send.</summary>
     private static readonly TimeSpan Forget = TimeSpan.FromSeconds(5);

@@ -12,7 +12,7 @@ public sealed class PersonaGrain : Grain, IPersonaGrain
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
     private readonly IPersistentState<PersonaState> _state;
-    private readonly GrainServices _services;
+    private readonly GrainDependencies _services;
     private Persona? _persona;
     private SlidingWindow? _window;
     private IGrainTimer? _flush;
@@ -20,7 +20,7 @@ public sealed class PersonaGrain : Grain, IPersonaGrain
 
     public PersonaGrain(
         [PersistentState("persona", StorageNames.Personas)] IPersistentState<PersonaState> state,
-        GrainServices services)
+        GrainDependencies services)
     {
         _state = state;
         _services = services;

@@ -58,7 +58,7 @@ public abstract class RouterCluster : IAsyncLifetime
         Metrics = new RouterMetrics(Gauge, Clock);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(new GrainServices(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics));
+            host.Services.AddSingleton(new GrainDependencies(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics));
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();

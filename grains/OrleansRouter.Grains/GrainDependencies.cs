@@ -7,11 +7,12 @@ using OrleansRouter.Telemetry;
 namespace OrleansRouter.Grains;
 
 /// <summary>
-/// The silo-wide things the grains need, in one place so their constructors stay short. <see cref="Clock"/> is the
-/// router's clock (rate windows, retry times), apart from the clock Orleans runs on.
+/// The silo-wide settings and shared parts every grain of the router may need, injected as one singleton so the
+/// grains' constructors stay short. Plain dependencies, not an Orleans <c>GrainService</c>: nothing here runs on its
+/// own. <see cref="Clock"/> is the router's clock (rate windows, retry times), apart from the clock Orleans runs on.
 /// </summary>
 /// <param name="ReminderPeriod">How often a chat with pending work is woken by its reminder.</param>
-public sealed record GrainServices(
+public sealed record GrainDependencies(
     PersonaMap Personas,
     QueueOptions Options,
     TimeProvider Clock,
