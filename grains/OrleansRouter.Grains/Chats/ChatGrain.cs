@@ -26,13 +26,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 {
     private const string WakeReminder = "wake";
 
-    /// <summary>
-    /// A redelivery comes in the same order as the first delivery, before anything newer, and one getUpdates batch
-    /// holds at most 100 updates: remembering the last 128 update ids of a chat recognises every redelivery.
-    /// </summary>
-    private const int RecentUpdateIdCapacity = 128;
-    private const int DeadLetterCapacity = 100;
-
     private readonly IPersistentState<ChatState> _state;
     private readonly IPersistentState<ReplyProgress> _progress;
     private readonly GrainDependencies _services;
@@ -45,6 +38,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly CoalescingWriter _writer;
     private readonly CoalescingWriter _progressWriter;
     private readonly SerialGate _reminders = new();
+    private readonly QueueReport _queue;
 
     /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
     private readonly Dictionary<long, Task> _storing = [];
@@ -55,8 +49,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private InboxItem? _attemptStoredWithAccept;
     private int _pumpFailures;
     private readonly CancellationTokenSource _deactivation = new();
-    private int _reportedDepth;
-    private bool _reportedRetrying;
     private string _chatHash = "";
 
     public ChatGrain(
@@ -81,6 +73,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
         _progress = progress;
         _progressWriter = new CoalescingWriter(() => _progress.WriteStateAsync());
+        _queue = new QueueReport(services.Gauge);
     }
 
     private long ChatId => this.GetPrimaryKeyLong();
@@ -94,15 +87,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _chatHash = _services.Hasher.Hash(ChatId);
-        if (State.Inbox.Count > 0)
+        if (State.Head() is { } head)
         {
-            _progress.State.ApplyTo(State.Inbox[0]);
+            _progress.State.ApplyTo(head);
         }
 
         ReportQueue();
         if (State.Inbox.Count > 0)
         {
-            ScheduleWake(WaitForHead());
+            ScheduleWake(State.WaitForHead(Now));
         }
 
         return Task.CompletedTask;
@@ -114,15 +107,12 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         await _deactivation.CancelAsync();
         await _writer.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         await _progressWriter.FlushAsync().ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-        _services.Gauge.AddDepth(-_reportedDepth);
-        _services.Gauge.AddRetrying(_reportedRetrying ? -1 : 0);
-        _reportedDepth = 0;
-        _reportedRetrying = false;
+        _queue.Withdraw();
     }
 
     async Task<AcceptResult> IChatGrain.AcceptAsync(InboundMessage message)
     {
-        if (State.RecentUpdateIds.Contains(message.UpdateId))
+        if (State.HasSeen(message.UpdateId))
         {
             ChatLog.Duplicate(_logger, message.UpdateId, _chatHash);
 
@@ -135,20 +125,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return AcceptResult.Duplicate;
         }
 
-        var overflow = State.Inbox.Count(i => i.Kind == InboxItemKind.Message) >= _services.Options.MaxDepthPerChat;
-        var item = overflow ? OverflowNoticeFor(message) : NewItem(message, InboxItemKind.Message);
-        RememberUpdate(message.UpdateId);
-        if (item is not null)
-        {
-            State.Inbox.Add(item);
-        }
-
-        if (overflow)
-        {
-            State.Overflowed++;
-        }
-
-        var storing = StoreAcceptedAsync(message.UpdateId, item, overflow);
+        var accepted = State.Accept(message, _services.Options.MaxDepthPerChat);
+        var storing = StoreAcceptedAsync(accepted);
         _storing[message.UpdateId] = storing;
         try
         {
@@ -159,7 +137,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             _storing.Remove(message.UpdateId);
         }
 
-        if (overflow)
+        if (accepted.Overflowed)
         {
             ChatLog.Overflow(_logger, _chatHash, State.Inbox.Count, message.UpdateId);
         }
@@ -171,14 +149,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         _acceptedSinceTick = true;
         Kick();
-        return overflow ? AcceptResult.Overflowed : AcceptResult.Accepted;
+        return accepted.Overflowed ? AcceptResult.Overflowed : AcceptResult.Accepted;
     }
 
-    private async Task StoreAcceptedAsync(long updateId, InboxItem? item, bool overflow)
+    private async Task StoreAcceptedAsync(Acceptance accepted)
     {
         try
         {
-            await PrepareFirstCallAsync(item);
+            await PrepareFirstCallAsync(accepted.Item);
 
             // Registered before the message is stored: a stored message always has a way to be woken.
             await EnsureWakeReminderAsync();
@@ -186,7 +164,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
         catch (Exception e)
         {
-            Undo(updateId, item, overflow, e);
+            Undo(accepted, e);
             throw;
         }
     }
@@ -194,22 +172,21 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// <summary>
     /// A text message into an idle chat is called at once. Its rate window is taken and its first attempt marked
     /// before the accept is written, so that one write stores the message and the attempt, and the agent is
-    /// called without waiting for a second one. Any other message is decided by the pump as usual.
+    /// called without waiting for a second one. Any other message is decided by the pump as usual, a refusal of the
+    /// rate window too: the pump asks the window again and tells the user.
     /// </summary>
     private async Task PrepareFirstCallAsync(InboxItem? item)
     {
-        if (item is not { Kind: InboxItemKind.Message, Stage: InboxStage.Received, Message: { Text: { } text, MigrateToChatId: null } }
-            || _pumping || State.Inbox.Count != 1 || State.MovedTo is not null || _services.Drain.IsDraining
-            || ChatCommand.Parse(text) is not null)
+        if (item is null || _pumping || State.Inbox.Count != 1 || _services.Drain.IsDraining
+            || ChatDecision.Of(item, State.MovedTo) is not ChatDecision.Call)
         {
             return;
         }
 
         var persona = CurrentPersona;
-        if ((await GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId)).Allowed)
+        if (ChatDecision.Rated(await RateWindowOf(persona).TryAcquireAsync(ChatId)) is ChatDecision.Call)
         {
-            item.Persona = persona.Name;
-            item.Stage = InboxStage.Calling;
+            item.BeginCall(persona.Name);
             item.AgentAttempts = 1;
             _attemptStoredWithAccept = item;
         }
@@ -217,7 +194,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     Task<ChatSnapshot> IChatGrain.GetState()
     {
-        var head = State.Inbox.FirstOrDefault();
+        var head = State.Head();
         return Task.FromResult(new ChatSnapshot(
             ChatId,
             CurrentPersona.Name,
@@ -235,12 +212,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         // Behind the message the pump is working on, if any; ahead of everything else. A message taken before
         // (the same handover again) is recognised by its update id.
         var insertAt = _pumping && State.Inbox.Count > 0 ? 1 : 0;
-        var taken = ChatMigration.Adopt(ChatId, State, handover, insertAt);
-        foreach (var message in taken)
-        {
-            RememberUpdate(message.UpdateId);
-        }
-
+        ChatMigration.Adopt(ChatId, State, handover, insertAt);
         await EnsureWakeReminderAsync();
         await SaveAsync();
         Kick();
@@ -256,7 +228,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         if (State.Inbox.Count > 0)
         {
-            ScheduleWake(WaitForHead());
+            ScheduleWake(State.WaitForHead(Now));
             return;
         }
 
@@ -307,43 +279,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         });
     }
 
-    private static InboxItem NewItem(InboundMessage message, InboxItemKind kind) => new()
-    {
-        Message = message,
-        Kind = kind,
-        AgentMessageId = Guid.NewGuid().ToString("N"),
-    };
-
-    /// <summary>One notice covers a run of overflowing messages: no new notice while one is still waiting.</summary>
-    private InboxItem? OverflowNoticeFor(InboundMessage message) =>
-        State.Inbox.LastOrDefault() is { Kind: InboxItemKind.OverflowNotice, Stage: InboxStage.Received }
-            ? null
-            : NewItem(message, InboxItemKind.OverflowNotice);
-
-    private void RememberUpdate(long updateId)
-    {
-        State.RecentUpdateIds.Add(updateId);
-        if (State.RecentUpdateIds.Count > RecentUpdateIdCapacity)
-        {
-            State.RecentUpdateIds.RemoveAt(0);
-        }
-    }
-
     /// <summary>Takes back an accept whose write failed, so a redelivery of the update is accepted again.</summary>
-    private void Undo(long updateId, InboxItem? item, bool overflow, Exception failure)
+    private void Undo(Acceptance accepted, Exception failure)
     {
-        State.RecentUpdateIds.Remove(updateId);
-        if (item is not null)
-        {
-            State.Inbox.Remove(item);
-        }
-
-        if (overflow)
-        {
-            State.Overflowed--;
-        }
-
-        if (_attemptStoredWithAccept == item)
+        State.TakeBack(accepted);
+        if (_attemptStoredWithAccept == accepted.Item)
         {
             _attemptStoredWithAccept = null;
         }
@@ -394,9 +334,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
     }
 
-    private TimeSpan WaitForHead() =>
-        State.Inbox.Count > 0 && State.Inbox[0].NextAttemptAt is { } due ? due - Now : TimeSpan.Zero;
-
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
         if (_pumping)
@@ -429,7 +366,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                     return;
                 }
 
-                var wait = WaitForHead();
+                var wait = State.WaitForHead(Now);
                 if (wait > TimeSpan.Zero)
                 {
                     ScheduleWake(wait);
@@ -482,50 +419,40 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private async Task DecideAsync(InboxItem item, CancellationToken cancellationToken)
     {
-        if (item.Message.MigrateToChatId is { } supergroup)
+        switch (ChatDecision.Of(item, State.MovedTo))
         {
-            await HandOverAsync(supergroup, except: item);
-            return;
-        }
+            case ChatDecision.HandOver handOver:
+                await HandOverAsync(handOver.Supergroup, except: handOver.ItemAnnouncesIt ? item : null);
+                return;
+            case ChatDecision.Overflow:
+                await ReplyAsync(item, ChatReplies.Overflow);
+                return;
+            case ChatDecision.Unsupported:
+                await ReplyAsync(item, ChatReplies.Unsupported);
+                return;
+            case ChatDecision.Command command:
+                if (await AnswerCommandAsync(item, command.Parsed, cancellationToken))
+                {
+                    return;
+                }
 
-        // The group became a supergroup earlier; whatever still comes here belongs there.
-        if (State.MovedTo is { } movedTo)
-        {
-            await HandOverAsync(movedTo, except: null);
-            return;
-        }
-
-        if (item.Kind == InboxItemKind.OverflowNotice)
-        {
-            await ReplyAsync(item, ChatReplies.Overflow);
-            return;
-        }
-
-        if (item.Message.Text is not { } text)
-        {
-            await ReplyAsync(item, ChatReplies.Unsupported);
-            return;
-        }
-
-        if (ChatCommand.Parse(text) is { } command && await AnswerCommandAsync(item, command, cancellationToken))
-        {
-            return;
+                break;
         }
 
         var persona = CurrentPersona;
-        var decision = await GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId);
-        if (!decision.Allowed)
+        if (ChatDecision.Rated(await RateWindowOf(persona).TryAcquireAsync(ChatId)) is ChatDecision.Refuse { Window: var window })
         {
-            ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, decision.Scope, decision.RetryAt);
+            ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, window.Scope, window.RetryAt);
             _services.Metrics.RateLimitHit(persona.Name);
-            await ReplyAsync(item, ChatReplies.RateLimited(persona, decision.RetryAt ?? Now, Now));
+            await ReplyAsync(item, ChatReplies.RateLimited(persona, window.RetryAt ?? Now, Now));
             return;
         }
 
-        item.Persona = persona.Name;
-        item.Stage = InboxStage.Calling;
+        item.BeginCall(persona.Name);
         await CallAgentAsync(item, cancellationToken);
     }
+
+    private IPersonaGrain RateWindowOf(Persona persona) => GrainFactory.GetGrain<IPersonaGrain>(persona.Name);
 
     /// <summary>
     /// Obeys a command addressed to this bot (or to no bot), if the sender may use it; drops one addressed to
@@ -564,7 +491,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     {
         // The map may have changed since the call was first made (a restart with a new map): fall back to the current persona.
         var persona = _services.Personas.Find(item.Persona) ?? CurrentPersona;
-        var conversation = ConversationWith(persona);
+        var conversation = State.ConversationWith(persona.Name);
 
         // Attempts that never came back (the process died during the call, again and again) count too.
         if (item.AgentAttempts >= _services.Options.RetryMaxAttempts)
@@ -625,23 +552,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         await ReplyAsync(item, ChatReplies.AgentUnavailable(persona));
     }
 
-    private Conversation ConversationWith(Persona persona)
-    {
-        if (!State.Conversations.TryGetValue(persona.Name, out var conversation))
-        {
-            conversation = new Conversation();
-            State.Conversations[persona.Name] = conversation;
-        }
-
-        return conversation;
-    }
-
     private Task ReplyAsync(InboxItem item, string text)
     {
-        item.ReplyParts = [.. MessageSplitter.Split(text)];
-        item.PartsDelivered = 0;
-        item.SendAttempts = 0;
-        item.Stage = InboxStage.Replying;
+        item.BeginReply(text);
 
         // Every reply is stored before its first part goes. Then a crash half way never sends the first parts
         // again, and the write is a fence: while silos join and leave, Orleans may briefly run a chat twice, and the
@@ -727,28 +640,19 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         var handover = ChatMigration.Handover(ChatId, State, handed);
         await GrainFactory.GetGrain<IChatGrain>(supergroup).AdoptAsync(handover);
         ChatLog.Migrated(_logger, _chatHash, _services.Hasher.Hash(supergroup), handover.Messages.Count);
-        State.MovedTo = supergroup;
-        State.ChosenPersona = null;
-        State.Conversations.Clear();
-
-        // Messages that came in during the handover stay, and follow on their turn.
-        State.Inbox.RemoveAll(item => item == except || handed.Contains(item));
+        ChatMigration.MoveOut(State, supergroup, handed, except);
         await SaveAsync();
     }
 
     private void DeadLetter(InboxItem item, string reason)
     {
         ChatLog.DeadLettered(_logger, item.Message.UpdateId, _chatHash, item.Stage.ToString(), reason);
-        State.DeadLetters.Add(new DeadLetter(item.Message, item.Stage, reason, Now));
-        if (State.DeadLetters.Count > DeadLetterCapacity)
-        {
-            State.DeadLetters.RemoveAt(0);
-        }
+        State.KeepDeadLetter(item, reason, Now);
     }
 
     private Task CompleteAsync(InboxItem item)
     {
-        State.Inbox.Remove(item);
+        State.Complete(item);
         return SaveAsync();
     }
 
@@ -769,17 +673,5 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         return _progressWriter.SaveAsync();
     }
 
-    private void ReportQueue()
-    {
-        var depth = State.Inbox.Count;
-        _services.Gauge.AddDepth(depth - _reportedDepth);
-        _reportedDepth = depth;
-
-        var retrying = depth > 0 && State.Inbox[0].NextAttemptAt is not null;
-        if (retrying != _reportedRetrying)
-        {
-            _services.Gauge.AddRetrying(retrying ? 1 : -1);
-            _reportedRetrying = retrying;
-        }
-    }
+    private void ReportQueue() => _queue.Report(State);
 }

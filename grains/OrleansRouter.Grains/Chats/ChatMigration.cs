@@ -23,8 +23,22 @@ internal static class ChatMigration
                 item.PartsDelivered))
             .ToList());
 
-    /// <summary>Takes the handover into <paramref name="state"/>; returns the messages it had not taken before.</summary>
-    public static List<InboundMessage> Adopt(long chatId, ChatState state, ChatHandover handover, int insertAt)
+    /// <summary>The old chat once the supergroup took the handover: it keeps neither conversation nor persona.</summary>
+    public static void MoveOut(ChatState state, long supergroup, List<InboxItem> handed, InboxItem? except)
+    {
+        state.MovedTo = supergroup;
+        state.ChosenPersona = null;
+        state.Conversations.Clear();
+
+        // Messages that came in during the handover stay, and follow on their turn.
+        state.Inbox.RemoveAll(item => item == except || handed.Contains(item));
+    }
+
+    /// <summary>
+    /// Takes the handover into <paramref name="state"/>, and remembers the update ids of the messages it had not taken
+    /// before: the same handover again is recognised.
+    /// </summary>
+    public static void Adopt(long chatId, ChatState state, ChatHandover handover, int insertAt)
     {
         state.ChosenPersona ??= handover.ChosenPersona;
         foreach (var conversation in handover.Conversations)
@@ -44,6 +58,9 @@ internal static class ChatMigration
             PartsDelivered = handed.PartsDelivered,
         });
         state.Inbox.InsertRange(Math.Min(insertAt, state.Inbox.Count), items);
-        return fresh.Select(handed => handed.Message).ToList();
+        foreach (var handed in fresh)
+        {
+            state.RememberUpdate(handed.Message.UpdateId);
+        }
     }
 }

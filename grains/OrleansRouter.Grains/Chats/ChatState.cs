@@ -1,12 +1,24 @@
 namespace OrleansRouter.Grains.Chats;
 
 /// <summary>
-/// Everything a chat keeps in storage. Fields are only ever added, with a new <c>[Id]</c>: silos of the previous
-/// release keep reading the state during a rolling upgrade.
+/// Everything a chat keeps in storage, and the inbox's bookkeeping as plain code. Fields are only ever added, with a
+/// new <c>[Id]</c>: silos of the previous release keep reading the state during a rolling upgrade.
 /// </summary>
+/// <remarks>
+/// The grain storage may write the state as JSON, public properties by name: a public property is a stored field,
+/// so what is worked out from the fields is a method.
+/// </remarks>
 [GenerateSerializer, Alias("chat-state")]
 public sealed record ChatState
 {
+    /// <summary>
+    /// A redelivery comes in the same order as the first delivery, before anything newer, and one getUpdates batch
+    /// holds at most 100 updates: remembering the last 128 update ids of a chat recognises every redelivery.
+    /// </summary>
+    private const int RecentUpdateIdCapacity = 128;
+
+    private const int DeadLetterCapacity = 100;
+
     /// <summary>Messages accepted and not yet answered, oldest first. Only the head is ever worked on.</summary>
     [Id(0)] public List<InboxItem> Inbox { get; init; } = [];
 
@@ -33,61 +45,97 @@ public sealed record ChatState
 
     /// <summary>The supergroup this group became; its conversation lives on there.</summary>
     [Id(8)] public long? MovedTo { get; set; }
+
+    /// <summary>The item being worked on; null when the inbox is empty.</summary>
+    public InboxItem? Head() => Inbox.Count > 0 ? Inbox[0] : null;
+
+    /// <summary>How long the head waits for its next attempt; zero when it can go on now, or there is none.</summary>
+    public TimeSpan WaitForHead(DateTimeOffset now) => Head()?.NextAttemptAt is { } due ? due - now : TimeSpan.Zero;
+
+    /// <summary>Whether the update was accepted before: a redelivery.</summary>
+    public bool HasSeen(long updateId) => RecentUpdateIds.Contains(updateId);
+
+    public void RememberUpdate(long updateId)
+    {
+        RecentUpdateIds.Add(updateId);
+        if (RecentUpdateIds.Count > RecentUpdateIdCapacity)
+        {
+            RecentUpdateIds.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// Takes a new update in: its message joins the inbox, or, when <paramref name="maxDepth"/> messages wait already,
+    /// it is counted as overflowed and the user gets a notice.
+    /// </summary>
+    public Acceptance Accept(InboundMessage message, int maxDepth)
+    {
+        var overflow = Inbox.Count(i => i.Kind == InboxItemKind.Message) >= maxDepth;
+        var item = overflow ? OverflowNoticeFor(message) : InboxItem.For(message, InboxItemKind.Message);
+        RememberUpdate(message.UpdateId);
+        if (item is not null)
+        {
+            Inbox.Add(item);
+        }
+
+        if (overflow)
+        {
+            Overflowed++;
+        }
+
+        return new Acceptance(message.UpdateId, item, overflow);
+    }
+
+    /// <summary>Takes back an accept whose write failed, so a redelivery of the update is accepted again.</summary>
+    public void TakeBack(Acceptance acceptance)
+    {
+        RecentUpdateIds.Remove(acceptance.UpdateId);
+        if (acceptance.Item is not null)
+        {
+            Inbox.Remove(acceptance.Item);
+        }
+
+        if (acceptance.Overflowed)
+        {
+            Overflowed--;
+        }
+    }
+
+    /// <summary>The item is done with: answered, ignored, or given up on.</summary>
+    public void Complete(InboxItem item) => Inbox.Remove(item);
+
+    /// <summary>Keeps the item for inspection, the newest <see cref="DeadLetterCapacity"/> only.</summary>
+    public void KeepDeadLetter(InboxItem item, string reason, DateTimeOffset at)
+    {
+        DeadLetters.Add(new DeadLetter(item.Message, item.Stage, reason, at));
+        if (DeadLetters.Count > DeadLetterCapacity)
+        {
+            DeadLetters.RemoveAt(0);
+        }
+    }
+
+    public Conversation ConversationWith(string persona)
+    {
+        if (!Conversations.TryGetValue(persona, out var conversation))
+        {
+            conversation = new Conversation();
+            Conversations[persona] = conversation;
+        }
+
+        return conversation;
+    }
+
+    /// <summary>One notice covers a run of overflowing messages: no new notice while one is still waiting.</summary>
+    private InboxItem? OverflowNoticeFor(InboundMessage message) =>
+        Inbox.LastOrDefault() is { Kind: InboxItemKind.OverflowNotice, Stage: InboxStage.Received }
+            ? null
+            : InboxItem.For(message, InboxItemKind.OverflowNotice);
 }
 
-/// <summary>An accepted message on its way through the chat: received → calling the agent → replying → gone.</summary>
-[GenerateSerializer, Alias("inbox-item")]
-public sealed record InboxItem
-{
-    [Id(0)] public required InboundMessage Message { get; init; }
-
-    [Id(1)] public InboxItemKind Kind { get; init; }
-
-    /// <summary>The A2A messageId, fixed at accept time: a resend after a crash carries the same id.</summary>
-    [Id(2)] public required string AgentMessageId { get; init; }
-
-    [Id(3)] public InboxStage Stage { get; set; }
-
-    /// <summary>The persona the message was sent to, fixed when the call was first made.</summary>
-    [Id(4)] public string? Persona { get; set; }
-
-    /// <summary>Agent calls made (or begun) for this message; recorded before each call.</summary>
-    [Id(5)] public int AgentAttempts { get; set; }
-
-    /// <summary>Failed Telegram sends of the current reply part.</summary>
-    [Id(6)] public int SendAttempts { get; set; }
-
-    /// <summary>When the next attempt is due after a transient failure; null when the item can go on now.</summary>
-    [Id(7)] public DateTimeOffset? NextAttemptAt { get; set; }
-
-    [Id(8)] public string? LastFailure { get; set; }
-
-    /// <summary>The reply, already cut to Telegram's size, stored before the first part is sent.</summary>
-    [Id(9)] public List<string> ReplyParts { get; set; } = [];
-
-    [Id(10)] public int PartsDelivered { get; set; }
-
-    /// <summary>The last <see cref="ReplyProgress.Version"/> of this item that memory held when the chat state was written.</summary>
-    [Id(11)] public long ProgressVersion { get; set; }
-}
-
-[GenerateSerializer, Alias("inbox-item-kind")]
-public enum InboxItemKind
-{
-    /// <summary>A message from the user.</summary>
-    Message,
-
-    /// <summary>A notice to the user that messages were not forwarded because the inbox was full.</summary>
-    OverflowNotice,
-}
-
-[GenerateSerializer, Alias("inbox-stage")]
-public enum InboxStage
-{
-    Received,
-    Calling,
-    Replying,
-}
+/// <summary>An update just taken into the state, before the write that stores it.</summary>
+/// <param name="Item">What joined the inbox: the message, an overflow notice, or nothing (a notice waits already).</param>
+/// <param name="Overflowed">The inbox was full: the message itself is not forwarded.</param>
+public sealed record Acceptance(long UpdateId, InboxItem? Item, bool Overflowed);
 
 /// <summary>The A2A conversation of a chat with one persona.</summary>
 [GenerateSerializer, Alias("conversation")]

@@ -1,0 +1,80 @@
+using OrleansRouter.Chats;
+
+namespace OrleansRouter.Grains.Chats;
+
+/// <summary>An accepted message on its way through the chat: received → calling the agent → replying → gone.</summary>
+[GenerateSerializer, Alias("inbox-item")]
+public sealed record InboxItem
+{
+    [Id(0)] public required InboundMessage Message { get; init; }
+
+    [Id(1)] public InboxItemKind Kind { get; init; }
+
+    /// <summary>The A2A messageId, fixed at accept time: a resend after a crash carries the same id.</summary>
+    [Id(2)] public required string AgentMessageId { get; init; }
+
+    [Id(3)] public InboxStage Stage { get; set; }
+
+    /// <summary>The persona the message was sent to, fixed when the call was first made.</summary>
+    [Id(4)] public string? Persona { get; set; }
+
+    /// <summary>Agent calls made (or begun) for this message; recorded before each call.</summary>
+    [Id(5)] public int AgentAttempts { get; set; }
+
+    /// <summary>Failed Telegram sends of the current reply part.</summary>
+    [Id(6)] public int SendAttempts { get; set; }
+
+    /// <summary>When the next attempt is due after a transient failure; null when the item can go on now.</summary>
+    [Id(7)] public DateTimeOffset? NextAttemptAt { get; set; }
+
+    [Id(8)] public string? LastFailure { get; set; }
+
+    /// <summary>The reply, already cut to Telegram's size, stored before the first part is sent.</summary>
+    [Id(9)] public List<string> ReplyParts { get; set; } = [];
+
+    [Id(10)] public int PartsDelivered { get; set; }
+
+    /// <summary>The last <see cref="ReplyProgress.Version"/> of this item that memory held when the chat state was written.</summary>
+    [Id(11)] public long ProgressVersion { get; set; }
+
+    public static InboxItem For(InboundMessage message, InboxItemKind kind) => new()
+    {
+        Message = message,
+        Kind = kind,
+        AgentMessageId = Guid.NewGuid().ToString("N"),
+    };
+
+    /// <summary>From now on the message goes to <paramref name="persona"/>, whatever the chat chooses meanwhile.</summary>
+    public void BeginCall(string persona)
+    {
+        Persona = persona;
+        Stage = InboxStage.Calling;
+    }
+
+    /// <summary>Cuts the reply to Telegram's size; no part of it is sent yet.</summary>
+    public void BeginReply(string text)
+    {
+        ReplyParts = [.. MessageSplitter.Split(text)];
+        PartsDelivered = 0;
+        SendAttempts = 0;
+        Stage = InboxStage.Replying;
+    }
+}
+
+[GenerateSerializer, Alias("inbox-item-kind")]
+public enum InboxItemKind
+{
+    /// <summary>A message from the user.</summary>
+    Message,
+
+    /// <summary>A notice to the user that messages were not forwarded because the inbox was full.</summary>
+    OverflowNotice,
+}
+
+[GenerateSerializer, Alias("inbox-stage")]
+public enum InboxStage
+{
+    Received,
+    Calling,
+    Replying,
+}
