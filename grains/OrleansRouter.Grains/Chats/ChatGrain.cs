@@ -13,6 +13,8 @@ namespace OrleansRouter.Grains.Chats;
 /// One chat. Accepting a message is a storage write and nothing more; a timer-driven pump then works through the
 /// inbox strictly in order: decide (command, rate window) → call the agent → deliver the reply. Each step
 /// is stored before its side effect, so after a crash the step is resumed, not lost and not repeated from scratch.
+/// The grain carries the steps out; what they decide is plain code beside it: <see cref="ChatDecision"/> for what
+/// to do with a message, <see cref="ChatState"/> for the inbox's bookkeeping, <see cref="QueueReport"/> for the gauges.
 /// </summary>
 /// <remarks>
 /// Reentrant, so that accepting never waits behind an agent call. All code still runs on the grain's own scheduler:
@@ -439,6 +441,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 break;
         }
 
+        // Text for the agent (a command too, when it is this bot's but not the router's): the rate window decides.
         var persona = CurrentPersona;
         if (ChatDecision.Rated(await RateWindowOf(persona).TryAcquireAsync(ChatId)) is ChatDecision.Refuse { Window: var window })
         {
