@@ -20,13 +20,12 @@ public sealed class ChatDecisionTests
     }
 
     [Theory]
-    [InlineData("hello", InboxItemKind.Message)]
-    [InlineData("/reset", InboxItemKind.Message)]
-    [InlineData(null, InboxItemKind.Message)]
-    [InlineData("hello", InboxItemKind.OverflowNotice)]
-    public void Whatever_comes_after_the_move_is_handed_over_with_the_rest(string? text, InboxItemKind kind)
+    [InlineData("hello")]
+    [InlineData("/reset")]
+    [InlineData(null)]
+    public void Whatever_comes_after_the_move_is_handed_over_with_the_rest(string? text)
     {
-        var decision = ChatDecision.Of(Item(text, kind), movedTo: Supergroup);
+        var decision = ChatDecision.Of(Item(text), movedTo: Supergroup);
 
         Assert.Equal(new ChatDecision.HandOver(Supergroup, ItemAnnouncesIt: false), decision);
     }
