@@ -39,7 +39,7 @@ public sealed class ConfigValues(ConfigLayers layers, List<ConfigProblem> proble
     /// <summary>One of the key's choices, in lower case.</summary>
     public string? Choice(string key)
     {
-        var choices = ConfigKeys.Get(key).Choices!;
+        var choices = ConfigKeys.Get(key).Choices ?? throw Missing(key, "choices");
         var value = layers[key];
         if (value is null)
         {
@@ -63,7 +63,7 @@ public sealed class ConfigValues(ConfigLayers layers, List<ConfigProblem> proble
 
     public int? WholeNumber(string key)
     {
-        var range = ConfigKeys.Get(key).Range!;
+        var range = ConfigKeys.Get(key).Range ?? throw Missing(key, "range");
         var (min, max) = ((int)range.Min, (int)range.Max);
         var value = layers[key];
         if (value is not null && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
@@ -79,7 +79,7 @@ public sealed class ConfigValues(ConfigLayers layers, List<ConfigProblem> proble
 
     public double? Number(string key)
     {
-        var (min, max) = ConfigKeys.Get(key).Range!;
+        var (min, max) = ConfigKeys.Get(key).Range ?? throw Missing(key, "range");
         var value = layers[key];
         if (value is not null && double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
         {
@@ -192,4 +192,7 @@ public sealed class ConfigValues(ConfigLayers layers, List<ConfigProblem> proble
             $"give a duration from {RateWindow.FormatWindow(minimum)} to 366d (s, m, h or d), or off {offMeans}");
         return (null, true);
     }
+
+    /// <summary>A parser asked of a key the catalog gives no range or choices: a defect of the code, not of the configuration.</summary>
+    private static InvalidOperationException Missing(string key, string what) => new($"{key} has no {what} in ConfigKeys.All");
 }
