@@ -118,7 +118,7 @@ public static class ConfigKeys
         new(OrleansServiceId, "The service's name; it stays the same across deployments, as grain state is stored under it.") { Default = "orleans-router" },
         new(SiloPort, "The port silos talk to each other on.") { Default = "11111", Range = new(1, 65535) },
         new(GatewayPort, "The port Orleans clients connect to.") { Default = "30000", Range = new(1, 65535) },
-        new(OrleansTls, "off or mutual: TLS with a certificate on both ends for every silo-to-silo and client-to-gateway connection") { Default = "off", Choices = ["off", "mutual"] },
+        new(OrleansTls, "off or mutual: TLS with a certificate on both ends for every silo-to-silo and client-to-gateway connection") { Default = "off" },
         new(OrleansTlsCertificateFile, "With ORLEANS_TLS=mutual: this silo's (or client's) certificate in PEM,"),
         new(OrleansTlsKeyFile, "With ORLEANS_TLS=mutual: the certificate's private key in PEM (unencrypted PKCS#8 or RSA/EC), readable by the router alone."),
         new(OrleansTlsCaFile, "With ORLEANS_TLS=mutual: the certificate(s) of the CA that signs every silo's and client's certificate, in PEM."),

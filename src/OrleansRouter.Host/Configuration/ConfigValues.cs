@@ -34,6 +34,9 @@ public sealed class ConfigValues(ConfigLayers layers, List<ConfigProblem> proble
     public void ReportOutsideLocal(string key, string problem, string hint) =>
         problems.Add(IsLocal ? ConfigProblem.Warning(key, problem, hint) : new ConfigProblem(key, problem, hint));
 
+    /// <summary>How many errors have been found so far: a reader that counts before and after knows whether its part failed.</summary>
+    public int Errors => problems.Count(p => p.Severity == ProblemSeverity.Error);
+
     public void AddRange(IEnumerable<ConfigProblem> found) => problems.AddRange(found);
 
     /// <summary>One of the key's choices, in lower case.</summary>

@@ -14,8 +14,6 @@ public sealed class RouterSettingsReader
     public const string StubDryRunHint = "stub mode: a dry run; nothing reaches Telegram (TELEGRAM_TRANSPORT_MODE=live serves the bot)";
 
     private readonly ConfigLayers _layers;
-    private readonly List<ConfigProblem> _problems;
-    private readonly DateTimeOffset _now;
     private readonly ConfigValues _values;
     private string? _personaMapText;
     private IReadOnlyList<string> _agentTokenKeys = [];
@@ -24,8 +22,6 @@ public sealed class RouterSettingsReader
     private RouterSettingsReader(ConfigLayers layers, List<ConfigProblem> problems, DateTimeOffset now)
     {
         _layers = layers;
-        _problems = problems;
-        _now = now;
         _values = new ConfigValues(layers, problems, now);
     }
 
@@ -103,7 +99,7 @@ public sealed class RouterSettingsReader
         var health = HealthSettingsReader.Read(_values);
         RequireDeployedShape(telegram, cluster);
         WarnAboutAnExposedStub(telegram, http);
-        var transport = new TransportSecurityRules(_layers, _problems, _now);
+        var transport = new TransportSecurityRules(_values);
         var (tls, tlsFailed) = transport.ReadSiloTls(cluster);
         transport.CheckTelegram();
         _fileFingerprints = transport.Fingerprints;
