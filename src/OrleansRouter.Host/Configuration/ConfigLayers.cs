@@ -2,8 +2,8 @@ namespace OrleansRouter.Host.Configuration;
 
 /// <summary>
 /// Where a key's value comes from: the process environment wins over the env files, a later file over an earlier
-/// one, the files over what a command-line flag implies, and that over the environment's defaults. An empty value
-/// counts as not set, so a copied <c>.env.example</c> changes nothing.
+/// one, the files over what a command-line flag implies, and that over the catalog's default for the environment.
+/// An empty value counts as not set, so a copied <c>.env.example</c> changes nothing.
 /// </summary>
 /// <param name="fileDirectories">For each key set by a file, the directory of the file that set it.</param>
 /// <param name="flags">Values a command-line flag implies unless the configuration says otherwise (<c>--otel</c>).</param>
@@ -15,7 +15,7 @@ public sealed class ConfigLayers(
 {
     public RouterEnvironment? Environment { get; set; }
 
-    public string? this[string key] => Explicit(key) ?? flags?.GetValueOrDefault(key) ?? EnvironmentDefaults.For(Environment, key);
+    public string? this[string key] => Explicit(key) ?? flags?.GetValueOrDefault(key) ?? ConfigKeys.DefaultFor(Environment, key);
 
     /// <summary>The value set by the process or the file, without defaults.</summary>
     public string? Explicit(string key) => NonEmpty(process.GetValueOrDefault(key)) ?? NonEmpty(file.GetValueOrDefault(key));

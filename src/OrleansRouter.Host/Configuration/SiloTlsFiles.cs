@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using OrleansRouter.Configuration;
 using OrleansRouter.Host.Hosting;
 
 namespace OrleansRouter.Host.Configuration;
@@ -19,31 +18,32 @@ public static class SiloTlsFiles
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string Hint = "see docs/runbook.md, \"Mutual TLS between silos\", to make the CA and the certificates";
 
-    public static (SiloTlsSettings? Tls, IReadOnlyDictionary<string, string> Fingerprints) Read(ConfigLayers layers, List<ConfigProblem> problems, DateTimeOffset now)
+    public static (SiloTlsSettings? Tls, IReadOnlyDictionary<string, string> Fingerprints) Read(ConfigValues values)
     {
+        var now = values.Now;
         var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
-        var errors = problems.Count(p => p.Severity == ProblemSeverity.Error);
-        bool Failed() => problems.Count(p => p.Severity == ProblemSeverity.Error) > errors;
-        var certificatePath = Path(layers, problems, ConfigKeys.OrleansTlsCertificateFile);
-        var keyPath = Path(layers, problems, ConfigKeys.OrleansTlsKeyFile);
-        var caPath = Path(layers, problems, ConfigKeys.OrleansTlsCaFile);
+        var errors = values.Errors;
+        bool Failed() => values.Errors > errors;
+        var certificatePath = Path(values, ConfigKeys.OrleansTlsCertificateFile);
+        var keyPath = Path(values, ConfigKeys.OrleansTlsKeyFile);
+        var caPath = Path(values, ConfigKeys.OrleansTlsCaFile);
 
-        var certificates = certificatePath is null ? null : Certificates(problems, ConfigKeys.OrleansTlsCertificateFile, certificatePath, "the silo's certificate");
-        var authorities = caPath is null ? null : Certificates(problems, ConfigKeys.OrleansTlsCaFile, caPath, "the CA's certificate");
+        var certificates = certificatePath is null ? null : Certificates(values, ConfigKeys.OrleansTlsCertificateFile, certificatePath, "the silo's certificate");
+        var authorities = caPath is null ? null : Certificates(values, ConfigKeys.OrleansTlsCaFile, caPath, "the CA's certificate");
         if (certificates is { Count: > 0 })
         {
             fingerprints[ConfigKeys.OrleansTlsCertificateFile + " fingerprint"] = Fingerprint(certificates[0]);
-            CheckDates(problems, ConfigKeys.OrleansTlsCertificateFile, certificates[0], now);
-            CheckUsages(problems, certificates[0]);
+            CheckDates(values, ConfigKeys.OrleansTlsCertificateFile, certificates[0], now);
+            CheckUsages(values, certificates[0]);
         }
 
         if (authorities is { Count: > 0 })
         {
             fingerprints[ConfigKeys.OrleansTlsCaFile + " fingerprint"] = string.Join(",", authorities.Select(Fingerprint));
-            CheckAuthorities(problems, authorities, now);
+            CheckAuthorities(values, authorities, now);
         }
 
-        var withKey = certificates is { Count: > 0 } && keyPath is not null ? WithKey(problems, certificatePath!, keyPath) : null;
+        var withKey = certificates is { Count: > 0 } && keyPath is not null ? WithKey(values, certificatePath!, keyPath) : null;
         if (Failed() || withKey is null || certificates is null || authorities is null)
         {
             return (null, fingerprints);
@@ -55,26 +55,26 @@ public static class SiloTlsFiles
             var hint = certificates.Count > 1
                 ? "sign it with a CA of ORLEANS_TLS_CA_FILE directly: the certificates after the first in the file are not sent to peers"
                 : "sign the certificate with the cluster's CA, or point ORLEANS_TLS_CA_FILE at the CA that signed it";
-            Report(problems, ConfigKeys.OrleansTlsCertificateFile, $"{certificatePath} is not signed by a CA of ORLEANS_TLS_CA_FILE ({caPath}), so no peer would accept it", hint);
+            values.Report(ConfigKeys.OrleansTlsCertificateFile, $"{certificatePath} is not signed by a CA of ORLEANS_TLS_CA_FILE ({caPath}), so no peer would accept it", hint);
             return (null, fingerprints);
         }
 
         return (new SiloTlsSettings(withKey, authorities), fingerprints);
     }
 
-    private static string? Path(ConfigLayers layers, List<ConfigProblem> problems, string key)
+    private static string? Path(ConfigValues values, string key)
     {
-        var value = layers[key];
+        var value = values[key];
         if (value is null)
         {
-            Report(problems, key, "is not set, and ORLEANS_TLS=mutual needs it", Hint);
+            values.Report(key, "is not set, and ORLEANS_TLS=mutual needs it", Hint);
             return null;
         }
 
-        var path = layers.ResolvePath(key, value);
+        var path = values.Layers.ResolvePath(key, value);
         if (!File.Exists(path))
         {
-            Report(problems, key, $"{path} does not exist", Hint);
+            values.Report(key, $"{path} does not exist", Hint);
             return null;
         }
 
@@ -85,12 +85,12 @@ public static class SiloTlsFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Report(problems, key, $"{path} cannot be read ({e.GetType().Name})", "let the router's user read it (and the key file no one else)");
+            values.Report(key, $"{path} cannot be read ({e.GetType().Name})", "let the router's user read it (and the key file no one else)");
             return null;
         }
     }
 
-    private static X509Certificate2Collection? Certificates(List<ConfigProblem> problems, string key, string path, string what)
+    private static X509Certificate2Collection? Certificates(ConfigValues values, string key, string path, string what)
     {
         var certificates = new X509Certificate2Collection();
         try
@@ -104,7 +104,7 @@ public static class SiloTlsFiles
 
         if (certificates.Count == 0)
         {
-            Report(problems, key, $"{path} holds no PEM certificate", $"give {what} in PEM (-----BEGIN CERTIFICATE-----)");
+            values.Report(key, $"{path} holds no PEM certificate", $"give {what} in PEM (-----BEGIN CERTIFICATE-----)");
             return null;
         }
 
@@ -112,7 +112,7 @@ public static class SiloTlsFiles
     }
 
     /// <summary>The certificate with its private key; the key file's problems are named by its key and path only.</summary>
-    private static X509Certificate2? WithKey(List<ConfigProblem> problems, string certificatePath, string keyPath)
+    private static X509Certificate2? WithKey(ConfigValues values, string certificatePath, string keyPath)
     {
         try
         {
@@ -120,32 +120,32 @@ public static class SiloTlsFiles
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            Report(problems, ConfigKeys.OrleansTlsKeyFile, $"{keyPath} holds no unencrypted PEM private key that matches the certificate",
+            values.Report(ConfigKeys.OrleansTlsKeyFile, $"{keyPath} holds no unencrypted PEM private key that matches the certificate",
                 "give the certificate's own key in PEM (-----BEGIN PRIVATE KEY-----), not encrypted");
             return null;
         }
     }
 
-    private static void CheckDates(List<ConfigProblem> problems, string key, X509Certificate2 certificate, DateTimeOffset now)
+    private static void CheckDates(ConfigValues values, string key, X509Certificate2 certificate, DateTimeOffset now)
     {
         var (from, until) = (new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()));
         if (until < now)
         {
-            Report(problems, key, $"the certificate {certificate.Subject} expired on {until:yyyy-MM-dd}", "issue a new certificate and restart the silos one by one (docs/runbook.md)");
+            values.Report(key, $"the certificate {certificate.Subject} expired on {until:yyyy-MM-dd}", "issue a new certificate and restart the silos one by one (docs/runbook.md)");
         }
         else if (from > now)
         {
-            Report(problems, key, $"the certificate {certificate.Subject} is not valid before {from:yyyy-MM-dd HH:mm}Z", "check the clock, or issue a certificate valid from today");
+            values.Report(key, $"the certificate {certificate.Subject} is not valid before {from:yyyy-MM-dd HH:mm}Z", "check the clock, or issue a certificate valid from today");
         }
         else if (until - now < ExpiryWarning)
         {
-            problems.Add(ConfigProblem.Warning(key, $"the certificate {certificate.Subject} expires on {until:yyyy-MM-dd}, in {(int)(until - now).TotalDays} days",
-                "issue a new certificate and restart the silos one by one before then (docs/runbook.md)"));
+            values.Warn(key, $"the certificate {certificate.Subject} expires on {until:yyyy-MM-dd}, in {(int)(until - now).TotalDays} days",
+                "issue a new certificate and restart the silos one by one before then (docs/runbook.md)");
         }
     }
 
     /// <summary>A silo's certificate serves both ends: its gateway and silo ports, and its calls to other silos.</summary>
-    private static void CheckUsages(List<ConfigProblem> problems, X509Certificate2 certificate)
+    private static void CheckUsages(ConfigValues values, X509Certificate2 certificate)
     {
         if (certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().SingleOrDefault() is not { } usages)
         {
@@ -155,26 +155,24 @@ public static class SiloTlsFiles
         var oids = usages.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToHashSet();
         if (!oids.Contains(ServerAuth) || !oids.Contains(ClientAuth))
         {
-            Report(problems, ConfigKeys.OrleansTlsCertificateFile, $"the certificate {certificate.Subject} is not for both serverAuth and clientAuth",
+            values.Report(ConfigKeys.OrleansTlsCertificateFile, $"the certificate {certificate.Subject} is not for both serverAuth and clientAuth",
                 "issue it with extendedKeyUsage = serverAuth, clientAuth");
         }
     }
 
-    private static void CheckAuthorities(List<ConfigProblem> problems, X509Certificate2Collection authorities, DateTimeOffset now)
+    private static void CheckAuthorities(ConfigValues values, X509Certificate2Collection authorities, DateTimeOffset now)
     {
         var current = authorities.Where(a => a.NotBefore.ToUniversalTime() <= now.UtcDateTime && now.UtcDateTime <= a.NotAfter.ToUniversalTime()).ToList();
         if (current.Count == 0)
         {
-            Report(problems, ConfigKeys.OrleansTlsCaFile, "holds no CA certificate valid today", "make a new CA and certificates signed by it (docs/runbook.md)");
+            values.Report(ConfigKeys.OrleansTlsCaFile, "holds no CA certificate valid today", "make a new CA and certificates signed by it (docs/runbook.md)");
         }
         else if (current.Count < authorities.Count)
         {
-            problems.Add(ConfigProblem.Warning(ConfigKeys.OrleansTlsCaFile, $"holds {authorities.Count - current.Count} CA certificate(s) not valid today",
-                "remove the expired CA once no silo's certificate is signed by it"));
+            values.Warn(ConfigKeys.OrleansTlsCaFile, $"holds {authorities.Count - current.Count} CA certificate(s) not valid today",
+                "remove the expired CA once no silo's certificate is signed by it");
         }
     }
 
     private static string Fingerprint(X509Certificate2 certificate) => "sha256:" + certificate.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant();
-
-    private static void Report(List<ConfigProblem> problems, string key, string problem, string hint) => problems.Add(new ConfigProblem(key, problem, hint));
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansRouter.Agents;
 using OrleansRouter.Grains;
+using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Telemetry;
 using OrleansRouter.Personas;
 using Telegram.Bot;
@@ -20,7 +21,7 @@ public sealed class HealthMonitor(
     PersonaMap personas,
     IGrainFactory grains,
     RouterHealth health,
-    TimeSpan interval,
+    HealthSettings settings,
     TimeProvider clock,
     ILogger<HealthMonitor> logger) : BackgroundService
 {
@@ -44,7 +45,7 @@ public sealed class HealthMonitor(
             }
 
             wasReady = ready;
-            var wait = ready ? interval : StartupInterval;
+            var wait = ready ? settings.ProbeInterval : StartupInterval;
             await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OrleansRouter.Host.Configuration;
 using OrleansRouter.Host.Telemetry;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
@@ -16,7 +17,7 @@ public sealed class HealthTicker(
     QueueGauge gauge,
     QueueOptions queue,
     PersonaMap personas,
-    TimeSpan interval,
+    HealthSettings settings,
     TimeProvider clock,
     ILogger<HealthTicker> logger) : BackgroundService
 {
@@ -24,7 +25,7 @@ public sealed class HealthTicker(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(settings.TickInterval, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (!stoppingToken.IsCancellationRequested)
             {
                 Tick();

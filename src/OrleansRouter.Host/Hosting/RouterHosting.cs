@@ -35,6 +35,7 @@ public static class RouterHosting
         services.AddSingleton(settings.Chats.Commands);
         services.AddSingleton(settings.Telegram);
         services.AddSingleton(settings.Cluster);
+        services.AddSingleton(settings.Health);
         services.AddSingleton(new ChatIdHasher(settings.ChatIdHashSalt));
         services.AddSingleton<QueueGauge>();
         services.AddSingleton<RouterMetrics>();
@@ -104,8 +105,8 @@ public static class RouterHosting
             services.AddHostedService<WebhookRegistration>();
         }
 
-        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthMonitor>(provider, settings.HealthProbeInterval));
-        services.AddHostedService(provider => ActivatorUtilities.CreateInstance<HealthTicker>(provider, settings.HealthTickInterval));
+        services.AddHostedService<HealthMonitor>();
+        services.AddHostedService<HealthTicker>();
         services.AddHostedService<SendShareReporter>();
         services.AddHostedService<DrainCoordinator>();
         return builder;

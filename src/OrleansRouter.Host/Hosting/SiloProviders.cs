@@ -76,7 +76,7 @@ public static class SiloProviders
         }
 
         // Chat state goes CHAT_IDLE_EXPIRY after its last write: every write renews the key's TTL, so a chat with work
-        // waiting never loses it (see RouterSettingsReader.MinimumChatIdleExpiry). Persona and cluster state stay.
+        // waiting never loses it (see ChatSettingsReader.MinimumChatIdleExpiry). Persona and cluster state stay.
         silo.Services.AddOptions<RedisStorageOptions>(StorageNames.Chats).Configure<RouterSettings>((options, settings) => options.EntryExpiry = settings.Chats.IdleExpiry);
 
         silo.UseRedisReminderService(options => options.ConfigurationOptions = RedisConnection.Options(cluster));

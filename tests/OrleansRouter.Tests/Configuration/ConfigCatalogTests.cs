@@ -47,8 +47,45 @@ public sealed partial class ConfigCatalogTests
         }
     }
 
+    [Fact]
+    public void The_catalog_opens_each_key_with_the_code_s_doc_line_and_states_its_defaults()
+    {
+        var blocks = DocumentedBlocks().Matches(Catalog).ToDictionary(m => Placeholder().Replace(m.Groups["key"].Value, "*"));
+
+        foreach (var key in ConfigKeys.All)
+        {
+            var block = blocks[key.Name];
+            var prose = string.Join(" ", block.Groups["prose"].Captures.Select(c => c.Value));
+            Assert.True(prose.StartsWith(key.Doc, StringComparison.Ordinal), $"{key.Name}: .env.example says \"{prose}\", the catalog's doc is \"{key.Doc}\"");
+            if (ExpectedDefault(key) is { } expected)
+            {
+                Assert.Matches(expected, block.Groups["default"].Value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the default line must say of the catalog's defaults: the value (a note in brackets may follow), or
+    /// "X in local, Y elsewhere", or for a secret only that local has one. Null when the reader works the default out.
+    /// </summary>
+    private static string? ExpectedDefault(ConfigKey key)
+    {
+        var (local, deployed) = (key.DefaultIn(RouterEnvironment.Local), key.DefaultIn(RouterEnvironment.Production));
+        return (local, deployed) switch
+        {
+            (null, null) => null,
+            ({ }, null) when key.Secret => "^a fixed, non-secret .* in local; required elsewhere$",
+            ({ }, { }) when local == deployed => $@"^{Regex.Escape(local)}( \(.*\))?$",
+            _ => $"^{Regex.Escape(local ?? "none")} in local, {Regex.Escape(deployed ?? "none")} elsewhere$",
+        };
+    }
+
     [GeneratedRegex(@"^# (?<key>[A-Z0-9_<>]+)\n(?:#.*\n)*?# .*secret: (?<secret>yes|no)(?:, rotation: (?<days>\d+) days)?.*\n", RegexOptions.Multiline)]
     private static partial Regex KeyBlock();
+
+    /// <summary>A key's block: its heading, its prose, and its "default: … · secret: …" line.</summary>
+    [GeneratedRegex(@"^# (?<key>[A-Z0-9_<>]+)\n(?:# (?!default: )(?<prose>.*)\n)+# default: (?<default>.*?) · secret: ", RegexOptions.Multiline)]
+    private static partial Regex DocumentedBlocks();
 
     /// <summary>A family's variable part in the catalog: <c>&lt;PERSONA&gt;</c>, <c>&lt;SECRET&gt;</c>.</summary>
     [GeneratedRegex("<[A-Z]+>")]

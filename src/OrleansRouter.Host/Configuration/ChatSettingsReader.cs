@@ -3,7 +3,8 @@ using OrleansRouter.Personas;
 
 namespace OrleansRouter.Host.Configuration;
 
-public sealed partial class RouterSettingsReader
+/// <summary>How long a chat's state is kept, and who may command it in a group.</summary>
+public static class ChatSettingsReader
 {
     /// <summary>
     /// The shortest CHAT_IDLE_EXPIRY the guard accepts. Every write of a chat's state renews its expiry, and a chat
@@ -14,40 +15,24 @@ public sealed partial class RouterSettingsReader
     /// </summary>
     public static readonly TimeSpan MinimumChatIdleExpiry = TimeSpan.FromDays(2);
 
-    private ChatSettings? ReadChats()
+    public static ChatSettings? Read(ConfigValues values)
     {
-        var expiry = ReadChatIdleExpiry();
-        var commands = Choice(ConfigKeys.GroupCommands, new Dictionary<string, GroupCommandPolicy>
-        {
-            ["admins"] = GroupCommandPolicy.Admins,
-            ["everyone"] = GroupCommandPolicy.Everyone,
-        });
+        var expiry = ReadIdleExpiry(values);
+        var commands = values.Choice<GroupCommandPolicy>(ConfigKeys.GroupCommands);
         return expiry.Failed || commands is null ? null : new ChatSettings(expiry.Value, new ChatCommandOptions { GroupCommands = commands.Value });
     }
 
-    private (TimeSpan? Value, bool Failed) ReadChatIdleExpiry()
+    private static (TimeSpan? Value, bool Failed) ReadIdleExpiry(ConfigValues values)
     {
-        var value = _layers[ConfigKeys.ChatIdleExpiry];
-        if (string.Equals(value, "off", StringComparison.OrdinalIgnoreCase))
-        {
-            return (null, false);
-        }
-
-        var minimum = RateWindow.FormatWindow(MinimumChatIdleExpiry);
-        if (!RateWindow.TryParseWindow(value, out var expiry))
-        {
-            Report(ConfigKeys.ChatIdleExpiry, value is null ? "is not set" : $"'{value}' is not a duration such as 30d, or off",
-                $"give a duration from {minimum} to 366d (s, m, h or d), or off to keep chat state forever");
-            return (null, true);
-        }
-
+        var (expiry, failed) = values.DurationOrOff(ConfigKeys.ChatIdleExpiry, MinimumChatIdleExpiry, "to keep chat state forever");
         if (expiry < MinimumChatIdleExpiry)
         {
-            Report(ConfigKeys.ChatIdleExpiry, $"is {value}, shorter than {minimum}",
+            var minimum = RateWindow.FormatWindow(MinimumChatIdleExpiry);
+            values.Report(ConfigKeys.ChatIdleExpiry, $"is {values[ConfigKeys.ChatIdleExpiry]}, shorter than {minimum}",
                 $"a chat with work waiting, or an update Telegram may still redeliver, must never lose its state: use {minimum} or more");
             return (null, true);
         }
 
-        return (expiry, false);
+        return (expiry, failed);
     }
 }

@@ -2,13 +2,13 @@ using OrleansRouter.Host.Ingress;
 
 namespace OrleansRouter.Host.Configuration;
 
-public sealed partial class RouterSettingsReader
+/// <summary>The ingress's knobs; a bad value is reported like any other, and the defaults stand in meanwhile.</summary>
+public static class IngressSettingsReader
 {
-    /// <summary>The ingress's knobs; a bad value is reported like any other, and the defaults stand in meanwhile.</summary>
-    private IngressOptions ReadIngress()
+    public static IngressOptions Read(ConfigValues values)
     {
-        var interval = Int(ConfigKeys.IngressRefusalIntervalMinutes, 1, 10_080);
-        var attempts = Int(ConfigKeys.IngressQuarantineAfterAttempts, 1, 100);
+        var interval = values.WholeNumber(ConfigKeys.IngressRefusalIntervalMinutes);
+        var attempts = values.WholeNumber(ConfigKeys.IngressQuarantineAfterAttempts);
         var defaults = new IngressOptions();
         return new IngressOptions
         {
