@@ -10,7 +10,7 @@ public sealed class Load : IAsyncDisposable
 {
     private readonly BotApiEmulator _telegram;
     private readonly IReadOnlyList<long> _chats;
-    private readonly ConcurrentDictionary<long, List<string>> _posted = new();
+    private readonly ConcurrentDictionary<long, List<(string Text, DateTimeOffset At)>> _posted = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
@@ -21,7 +21,10 @@ public sealed class Load : IAsyncDisposable
         _running = RunAsync(interval);
     }
 
-    /// <summary>Posts one message every <paramref name="interval"/>, to the chats in turn.</summary>
+    /// <summary>
+    /// Posts one message every <paramref name="interval"/>, to the chats in turn: on a schedule, so a late timer is
+    /// caught up and the rate holds even for intervals shorter than the timer's resolution.
+    /// </summary>
     public static Load Start(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval) => new(telegram, chats, interval);
 
     public int Posted => _posted.Values.Sum(p => p.Count);
@@ -41,7 +44,7 @@ public sealed class Load : IAsyncDisposable
         int lost = 0, duplicates = 0, outOfOrder = 0;
         foreach (var chat in _chats)
         {
-            var posted = _posted.TryGetValue(chat, out var list) ? list.Select(t => $"reply: {t}").ToList() : [];
+            var posted = _posted.TryGetValue(chat, out var list) ? list.Select(t => $"reply: {t.Text}").ToList() : [];
             var replies = _telegram.SentTo(chat).Select(m => m.Text).ToList();
             lost += posted.Except(replies).Count();
             duplicates += replies.Count - replies.Distinct().Count();
@@ -51,6 +54,20 @@ public sealed class Load : IAsyncDisposable
 
         return new Reckoning(Posted, lost, duplicates, outOfOrder);
     }
+
+    /// <summary>From each answered message's posting to its first reply, in posting order.</summary>
+    public IReadOnlyList<TimeSpan> Latencies() =>
+        _posted
+            .SelectMany(chat =>
+            {
+                var firstReplies = _telegram.SentTo(chat.Key).GroupBy(m => m.Text).ToDictionary(g => g.Key, g => g.Min(m => m.At));
+                return chat.Value
+                    .Where(p => firstReplies.ContainsKey($"reply: {p.Text}"))
+                    .Select(p => (p.At, Latency: firstReplies[$"reply: {p.Text}"] - p.At));
+            })
+            .OrderBy(p => p.At)
+            .Select(p => p.Latency)
+            .ToList();
 
     public async ValueTask DisposeAsync()
     {
@@ -62,13 +79,17 @@ public sealed class Load : IAsyncDisposable
     {
         var next = 0;
         var counters = _chats.ToDictionary(c => c, _ => 0);
+        var start = DateTimeOffset.UtcNow;
         while (!_stop.IsCancellationRequested)
         {
-            var chat = _chats[next++ % _chats.Count];
+            var chat = _chats[next % _chats.Count];
             var text = $"message {++counters[chat]}";
-            _posted.GetOrAdd(chat, _ => []).Add(text);
+            _posted.GetOrAdd(chat, _ => []).Add((text, DateTimeOffset.UtcNow));
             _telegram.Post(chat, text);
-            await Task.Delay(interval, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (start + (++next * interval) - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
     }
 }
