@@ -59,15 +59,13 @@ public static class RestartScenarios
         await rig.WarmUpAsync();
         var processor = RouterProcessorTime(rig);
         var started = DateTimeOffset.UtcNow;
-        await using var load = Load.Start(rig.Telegram, Traffic.Chats(100), TimeSpan.FromMilliseconds(2));
+        await using var load = Load.StartPaced(rig.Telegram, Traffic.Chats(100), perSecond: 500);
         await Task.Delay(TimeSpan.FromSeconds(5));
         var restarts = new JsonArray();
         for (var silo = 0; silo < rig.Silos.Count; silo++)
         {
             var stopping = DateTimeOffset.UtcNow;
-            rig.Silos[silo].Terminate();
-            await rig.Silos[silo].WaitForExitAsync(TimeSpan.FromSeconds(60));
-            await rig.Silos[silo].DisposeAsync();
+            await rig.StopRouterAsync(silo);
             await rig.StartRouterAsync(silo);
             restarts.Add(Round((DateTimeOffset.UtcNow - stopping).TotalSeconds));
         }

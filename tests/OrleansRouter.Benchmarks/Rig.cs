@@ -140,11 +140,33 @@ public sealed class Rig : IAsyncDisposable
         return texts;
     }
 
+    /// <summary>
+    /// Stops silo <paramref name="silo"/> with SIGTERM, as an orchestrator would, and waits for it to exit; kills it if
+    /// it is still there after 60 s. A profiler attached gets the method names a process sends on its way out.
+    /// </summary>
+    public async Task StopRouterAsync(int silo)
+    {
+        var router = _silos[silo];
+        router.Terminate();
+        try
+        {
+            await router.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await router.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var silo in _silos.Where(s => s is not null))
+        for (var silo = 0; silo < _silos.Length; silo++)
         {
-            await silo.DisposeAsync();
+            if (_silos[silo] is { HasExited: false })
+            {
+                await StopRouterAsync(silo);
+            }
         }
 
         await _surroundings.DisposeAsync();

@@ -14,18 +14,22 @@ public sealed class Load : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _running;
 
-    private Load(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval)
+    private Load(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval, bool onSchedule)
     {
         _telegram = telegram;
         _chats = chats;
-        _running = RunAsync(interval);
+        _running = RunAsync(interval, onSchedule);
     }
 
+    /// <summary>Posts one message, waits <paramref name="interval"/>, and so on, to the chats in turn: a late timer slows the load.</summary>
+    public static Load Start(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval) => new(telegram, chats, interval, onSchedule: false);
+
     /// <summary>
-    /// Posts one message every <paramref name="interval"/>, to the chats in turn: on a schedule, so a late timer is
-    /// caught up and the rate holds even for intervals shorter than the timer's resolution.
+    /// Posts <paramref name="perSecond"/> messages a second, to the chats in turn, on a schedule: a late timer is caught
+    /// up, so the rate holds even when a message is due more often than the timer can fire.
     /// </summary>
-    public static Load Start(BotApiEmulator telegram, IReadOnlyList<long> chats, TimeSpan interval) => new(telegram, chats, interval);
+    public static Load StartPaced(BotApiEmulator telegram, IReadOnlyList<long> chats, int perSecond) =>
+        new(telegram, chats, TimeSpan.FromSeconds(1.0 / perSecond), onSchedule: true);
 
     public int Posted => _posted.Values.Sum(p => p.Count);
 
@@ -75,18 +79,19 @@ public sealed class Load : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(TimeSpan interval)
+    private async Task RunAsync(TimeSpan interval, bool onSchedule)
     {
         var next = 0;
         var counters = _chats.ToDictionary(c => c, _ => 0);
         var start = DateTimeOffset.UtcNow;
         while (!_stop.IsCancellationRequested)
         {
-            var chat = _chats[next % _chats.Count];
+            var chat = _chats[next++ % _chats.Count];
             var text = $"message {++counters[chat]}";
             _posted.GetOrAdd(chat, _ => []).Add((text, DateTimeOffset.UtcNow));
             _telegram.Post(chat, text);
-            if (start + (++next * interval) - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+            var wait = onSchedule ? start + (next * interval) - DateTimeOffset.UtcNow : interval;
+            if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, _stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
