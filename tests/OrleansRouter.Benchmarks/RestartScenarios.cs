@@ -72,6 +72,7 @@ public static class RestartScenarios
 
         await Task.Delay(TimeSpan.FromSeconds(10));
         await load.StopAsync();
+        var traffic = (DateTimeOffset.UtcNow - started).TotalSeconds;
         try
         {
             await load.AllAnsweredAsync(TimeSpan.FromSeconds(60));
@@ -87,8 +88,10 @@ public static class RestartScenarios
         {
             ["silos"] = rig.Silos.Count,
             ["messages"] = reckoning.Posted,
-            ["posted_per_second"] = Round(reckoning.Posted / seconds),
+            ["posted_per_second"] = Round(reckoning.Posted / traffic),
             ["restart_seconds"] = restarts,
+            ["traffic_seconds"] = Round(traffic),
+            // Until every message was answered, or a minute after the traffic stopped.
             ["seconds"] = Round(seconds),
         };
         foreach (var (key, value) in LatencyPercentiles(load.Latencies().Select(l => l.TotalMilliseconds)).ToList())
