@@ -18,9 +18,7 @@ cd "$root"
 # shellcheck source=ops/lib.sh
 source "$root/ops/lib.sh"
 
-[[ $# -ge 1 && "$1" != -* ]] || { echo "usage: ops/bench-compare.sh <before-commit> [--runs N] [--scenario NAME]... [bench arguments]" >&2; exit 2; }
-before_commit="$1"
-shift
+before_commit=""
 runs=3
 scenarios=()
 bench_args=()
@@ -28,9 +26,11 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --scenario) scenarios+=(--scenario "$2"); shift 2 ;;
-    *) bench_args+=("$1"); shift ;;
+    -*) bench_args+=("$1"); shift ;;
+    *) [[ -z "$before_commit" ]] && before_commit="$1" || bench_args+=("$1"); shift ;;
   esac
 done
+[[ -n "$before_commit" ]] || { echo "usage: ops/bench-compare.sh <before-commit> [--runs N] [--scenario NAME]... [bench arguments]" >&2; exit 2; }
 
 need redis-server redis-server || { echo "bench-compare: could not install redis-server" >&2; exit 1; }
 sha="$(git rev-parse --verify "$before_commit^{commit}")"
