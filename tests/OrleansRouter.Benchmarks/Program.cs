@@ -1,55 +1,43 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansRouter.Benchmarks;
 
-// ops/bench.sh [--scenario NAME]... [--storage memory|redis|both]
+// ops/bench.sh [--scenario NAME]... [--storage memory|redis|both] [--router PATH] [--router-env KEY=VALUE]... [--build LABEL]
 // Prints one JSON line per scenario as it finishes, then the whole report as one JSON document.
-var scenarios = new List<string>();
-var storages = new List<string> { "memory", "redis" };
-for (var i = 0; i < args.Length; i++)
+// ops/bench-compare.sh runs it for two builds and then with --summarize FILE for their table.
+BenchArguments arguments;
+try
 {
-    switch (args[i])
-    {
-        case "--scenario" when i + 1 < args.Length:
-            scenarios.Add(args[++i]);
-            break;
-        case "--storage" when i + 1 < args.Length:
-            storages = args[++i] == "both" ? ["memory", "redis"] : [args[i]];
-            break;
-        default:
-            Console.Error.WriteLine($"bench: unknown argument '{args[i]}'. Scenarios: {string.Join(", ", Scenarios.Names)}");
-            return 2;
-    }
+    arguments = BenchArguments.Parse(args);
+}
+catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+{
+    Console.Error.WriteLine($"bench: {e.Message}. Scenarios: {string.Join(", ", Scenarios.Names)}");
+    return 2;
 }
 
-if (scenarios.Count == 0)
+if (arguments.Summarize is { } lines)
 {
-    scenarios.AddRange(Scenarios.Names);
+    Console.Write(Comparison.Table(File.ReadLines(lines)));
+    return 0;
 }
 
 var results = new JsonArray();
-foreach (var storage in storages)
+foreach (var storage in arguments.Storages)
 {
-    foreach (var scenario in scenarios)
+    foreach (var scenario in arguments.Scenarios)
     {
-        var result = await Scenarios.RunAsync(scenario, storage);
+        var result = await Scenarios.RunAsync(scenario, storage, arguments.Router);
+        if (arguments.Build is { } build)
+        {
+            result["build"] = build;
+        }
+
         Console.WriteLine(result.ToJsonString());
         results.Add(result);
     }
 }
 
-var report = new JsonObject
-{
-    ["machine"] = new JsonObject
-    {
-        ["cpu"] = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim(),
-        ["cores"] = Environment.ProcessorCount,
-        ["memory_gb"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024, 1),
-        ["os"] = RuntimeInformation.OSDescription,
-        ["dotnet"] = RuntimeInformation.FrameworkDescription,
-    },
-    ["results"] = results,
-};
+var report = new JsonObject { ["machine"] = Machine.Describe(), ["router"] = arguments.Router.Executable, ["results"] = results };
 Console.WriteLine(report.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 return 0;

@@ -1,92 +1,103 @@
-using System.Text.Json.Nodes;
+using System.Globalization;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.Benchmarks;
 
 /// <summary>
-/// One benchmark's world: a Bot API emulator and an A2A agent in this process, a redis-server when the storage is
-/// Redis, and the router as a process of its own, all on loopback.
+/// One benchmark's world: the router's surroundings (a Bot API emulator and an A2A agent in this process, a
+/// redis-server when the storage or the clustering is Redis) and the router as one or more processes of their own,
+/// all on loopback.
 /// </summary>
 public sealed class Rig : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("router-bench-").FullName;
-    private readonly Dictionary<string, string> _environment;
+    /// <summary>Chat ids of the measured traffic, apart from the warm-up chats.</summary>
+    public const long FirstChat = 100_000;
 
-    private Rig(string storage, BotApiEmulator telegram, A2ATestAgent agent, RedisServer? redis, Dictionary<string, string> environment)
+    private readonly RouterSurroundings _surroundings;
+    private readonly RouterBuild _build;
+
+    /// <summary>Each silo's settings, kept for its restart: the same ports again, the same machine's silo coming back.</summary>
+    private readonly Dictionary<string, string>[] _environments;
+
+    private readonly RouterProcess[] _silos;
+
+    private Rig(string storage, RouterSurroundings surroundings, RouterBuild build, Dictionary<string, string>[] environments)
     {
         Storage = storage;
-        Telegram = telegram;
-        Agent = agent;
-        Redis = redis;
-        _environment = environment;
+        _surroundings = surroundings;
+        _build = build;
+        _environments = environments;
+        _silos = new RouterProcess[environments.Length];
     }
 
     public string Storage { get; }
 
-    public BotApiEmulator Telegram { get; }
+    public BotApiEmulator Telegram => _surroundings.Telegram;
 
-    public A2ATestAgent Agent { get; }
+    public A2ATestAgent Agent => _surroundings.Agent;
 
-    public RedisServer? Redis { get; }
+    public RedisServer? Redis => _surroundings.Redis;
 
-    public RouterProcess Router { get; private set; } = null!;
+    /// <summary>The first silo: the only one, outside the cluster scenarios.</summary>
+    public RouterProcess Router => _silos[0];
+
+    public IReadOnlyList<RouterProcess> Silos => _silos;
 
     /// <param name="paced">True keeps Telegram's limits (the router's defaults); false lifts them, to measure the router itself.</param>
-    public static async Task<Rig> StartAsync(string storage, TimeSpan agentDelay, bool paced = false)
+    /// <param name="routerDefaults">
+    /// True keeps the router's own reminder period and poller lease; false shortens them, so that orphaned chats are
+    /// woken, and a restarted silo may poll, within seconds.
+    /// </param>
+    /// <param name="silos">More than one forms a cluster through Redis.</param>
+    public static async Task<Rig> StartAsync(RouterBuild build, string storage, TimeSpan agentDelay, bool paced = false, bool routerDefaults = false, int silos = 1)
     {
-        var telegram = await BotApiEmulator.StartAsync();
-        var agent = await A2ATestAgent.StartAsync();
-        if (agentDelay > TimeSpan.Zero)
+        var surroundings = await RouterSurroundings.StartAsync(storage == "redis" || silos > 1 ? RedisUse.Volatile : RedisUse.None, agentDelay);
+        var shared = new Dictionary<string, string>(surroundings.Environment())
         {
-            agent.Answer = call => new AgentAnswer.Slow(agentDelay, new AgentAnswer.Result(agent.MessageResult($"reply: {call.Text}", call.ContextId ?? "c")));
-        }
-
-        var redis = storage == "redis" ? await RedisServer.StartAsync() : null;
-        var environment = new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = telegram.Token,
-            ["ORLEANS_CLUSTERING"] = "localhost",
+            ["ORLEANS_CLUSTERING"] = silos > 1 ? "redis" : "localhost",
             ["ORLEANS_STORAGE"] = storage,
             ["LOG_LEVEL"] = "Warning",
-            ["CHAT_REMINDER_SECONDS"] = "10",
-            ["POLLER_LEASE_SECONDS"] = "5",
-            ["HTTP_ENDPOINT"] = $"127.0.0.1:{FreePort.Next()}",
-            ["SILO_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["GATEWAY_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        if (redis is not null)
+        if (silos > 1)
         {
-            environment["REDIS_CONNECTION_STRING"] = redis.ConnectionString;
+            shared["ORLEANS_CLUSTER_ID"] = $"bench-{Guid.NewGuid():N}";
+            shared["SILO_ADVERTISED_ADDRESS"] = "127.0.0.1";
+        }
+
+        if (!routerDefaults)
+        {
+            shared["CHAT_REMINDER_SECONDS"] = "10";
+            shared["POLLER_LEASE_SECONDS"] = "5";
         }
 
         if (!paced)
         {
-            environment["TELEGRAM_SENDS_PER_SECOND"] = "100000";
-            environment["TELEGRAM_CHAT_SENDS_PER_SECOND"] = "1000";
-            environment["TELEGRAM_GROUP_SENDS_PER_MINUTE"] = "100000";
+            shared["TELEGRAM_SENDS_PER_SECOND"] = "100000";
+            shared["TELEGRAM_CHAT_SENDS_PER_SECOND"] = "1000";
+            shared["TELEGRAM_GROUP_SENDS_PER_MINUTE"] = "100000";
         }
 
-        var rig = new Rig(storage, telegram, agent, redis, environment);
-        await rig.StartRouterAsync();
+        foreach (var (key, value) in build.Environment)
+        {
+            shared[key] = value;
+        }
+
+        var environments = Enumerable.Range(0, silos).Select(_ => new Dictionary<string, string>(shared)
+        {
+            ["HTTP_ENDPOINT"] = $"127.0.0.1:{FreePort.Next()}",
+            ["SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        }).ToArray();
+        var rig = new Rig(storage, surroundings, build, environments);
+        await Task.WhenAll(Enumerable.Range(0, silos).Select(rig.StartRouterAsync));
         return rig;
     }
 
-    public async Task StartRouterAsync()
+    /// <summary>Starts silo <paramref name="silo"/> (again, after it exited) and waits until it is healthy.</summary>
+    public async Task StartRouterAsync(int silo = 0)
     {
-        var personas = Path.Combine(_directory, "personas.json");
-        await File.WriteAllTextAsync(personas, new JsonObject
-        {
-            ["default_persona"] = "bench",
-            ["personas"] = new JsonObject { ["bench"] = new JsonObject { ["agent_url"] = Agent.BaseUrl.AbsoluteUri } },
-        }.ToJsonString());
-        _environment["PERSONA_MAP_FILE"] = personas;
-
-        // The same ports again after a restart: the new process is the same machine's silo coming back.
-        Router = RouterProcess.Start(_environment);
-        await Router.WaitForHealthyAsync(TimeSpan.FromSeconds(120));
+        _silos[silo] = RouterProcess.Start(_build.Executable, _environments[silo]);
+        await _silos[silo].WaitForHealthyAsync(TimeSpan.FromSeconds(120));
     }
 
     /// <summary>A few hundred messages through every part, so the measurement does not pay for JIT and connections.</summary>
@@ -104,16 +115,60 @@ public sealed class Rig : IAsyncDisposable
         await Telegram.WaitUntilAsync(t => t.SentCount >= before + 200, TimeSpan.FromSeconds(120), "the warm-up replies");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Lets <paramref name="idleFor"/> pass with no message; returns the processor time the router spent in it.</summary>
+    public async Task<TimeSpan> IdleAsync(TimeSpan idleFor)
     {
-        await Router.DisposeAsync();
-        await Agent.DisposeAsync();
-        await Telegram.DisposeAsync();
-        if (Redis is not null)
+        var processor = Router.ProcessorTime;
+        await Task.Delay(idleFor);
+        return Router.ProcessorTime - processor;
+    }
+
+    /// <summary>Posts <paramref name="perChat"/> messages into each of <paramref name="chats"/> chats at once, round by round.</summary>
+    public List<(long Chat, string Text)> PostToEach(int chats, int perChat)
+    {
+        var texts = new List<(long, string)>();
+        for (var i = 1; i <= perChat; i++)
         {
-            await Redis.DisposeAsync();
+            for (var chat = FirstChat; chat < FirstChat + chats; chat++)
+            {
+                var text = $"message {i}";
+                Telegram.Post(chat, text);
+                texts.Add((chat, text));
+            }
         }
 
-        Directory.Delete(_directory, recursive: true);
+        return texts;
+    }
+
+    /// <summary>
+    /// Stops silo <paramref name="silo"/> with SIGTERM, as an orchestrator would, and waits for it to exit; kills it if
+    /// it is still there after 60 s. A profiler attached gets the method names a process sends on its way out.
+    /// </summary>
+    public async Task StopRouterAsync(int silo)
+    {
+        var router = _silos[silo];
+        router.Terminate();
+        try
+        {
+            await router.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await router.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var silo = 0; silo < _silos.Length; silo++)
+        {
+            if (_silos[silo] is { HasExited: false })
+            {
+                await StopRouterAsync(silo);
+            }
+        }
+
+        await _surroundings.DisposeAsync();
     }
 }

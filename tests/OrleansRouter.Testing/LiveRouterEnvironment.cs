@@ -6,7 +6,11 @@ namespace OrleansRouter.Testing;
 public static class LiveRouterEnvironment
 {
     /// <summary>Writes a persona map with the one persona <c>tester</c> into <paramref name="directory"/> and returns the environment that uses it.</summary>
-    public static Dictionary<string, string> For(BotApiEmulator telegram, string directory, JsonObject tester)
+    public static Dictionary<string, string> For(BotApiEmulator telegram, string directory, JsonObject tester) =>
+        Using(telegram, WritePersonas(directory, tester));
+
+    /// <summary>Writes a persona map with the one persona <c>tester</c> into <paramref name="directory"/>; returns its path.</summary>
+    public static string WritePersonas(string directory, JsonObject tester)
     {
         var personas = Path.Combine(directory, "personas.json");
         File.WriteAllText(personas, new JsonObject
@@ -14,13 +18,16 @@ public static class LiveRouterEnvironment
             ["default_persona"] = "tester",
             ["personas"] = new JsonObject { ["tester"] = tester },
         }.ToJsonString());
-        return new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = telegram.Token,
-            ["PERSONA_MAP_FILE"] = personas,
-        };
+        return personas;
     }
+
+    /// <summary>The environment of a router polling <paramref name="telegram"/> with the persona map at <paramref name="personas"/>.</summary>
+    public static Dictionary<string, string> Using(BotApiEmulator telegram, string personas) => new()
+    {
+        ["ROUTER_ENV"] = "local",
+        ["TELEGRAM_TRANSPORT_MODE"] = "live",
+        ["TELEGRAM_API_BASE_URL"] = telegram.BaseUrl.AbsoluteUri,
+        ["TELEGRAM_BOT_TOKEN"] = telegram.Token,
+        ["PERSONA_MAP_FILE"] = personas,
+    };
 }

@@ -78,7 +78,11 @@ public sealed partial class RouterProcess : IAsyncDisposable
 
     /// <summary>Starts the router with <paramref name="environment"/> on fresh loopback ports (unless given).</summary>
     public static RouterProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
-        Launch("dotnet", [ExecutablePath(), .. args], environment, group: false);
+        Start(BuiltExecutable(), environment, args);
+
+    /// <summary>Starts the router built at <paramref name="executable"/> (an <c>orleans-router.dll</c>), as <see cref="Start(IReadOnlyDictionary{string, string}, string[])"/> starts this tree's.</summary>
+    public static RouterProcess Start(string executable, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Launch("dotnet", [executable, .. args], environment, group: false);
 
     /// <summary>
     /// Runs <c>ops/start-silo.sh <paramref name="environmentName"/></c> from the temporary directory, as an operator
@@ -150,7 +154,7 @@ public sealed partial class RouterProcess : IAsyncDisposable
     /// The router built in the configuration the running program was built in: the program (a test project, the
     /// benchmark) names it in an <c>AssemblyMetadata("RouterConfiguration", …)</c> attribute.
     /// </summary>
-    private static string ExecutablePath()
+    public static string BuiltExecutable()
     {
         var configuration = (Assembly.GetEntryAssembly() ?? typeof(RouterProcess).Assembly).GetCustomAttributes<AssemblyMetadataAttribute>()
             .SingleOrDefault(a => a.Key == "RouterConfiguration")?.Value ?? "Release";

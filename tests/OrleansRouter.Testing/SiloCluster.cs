@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace OrleansRouter.Testing;
 
 /// <summary>
@@ -8,22 +6,17 @@ namespace OrleansRouter.Testing;
 /// </summary>
 public sealed class SiloCluster : IAsyncDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("router-cluster-").FullName;
     private readonly string _clusterId = $"e2e-{Guid.NewGuid():N}";
     private readonly List<RouterProcess> _all = [];
+    private readonly RouterSurroundings _surroundings;
 
-    private SiloCluster(RedisServer redis, BotApiEmulator telegram, A2ATestAgent agent)
-    {
-        Redis = redis;
-        Telegram = telegram;
-        Agent = agent;
-    }
+    private SiloCluster(RouterSurroundings surroundings) => _surroundings = surroundings;
 
-    public RedisServer Redis { get; }
+    public RedisServer Redis => _surroundings.Redis!;
 
-    public BotApiEmulator Telegram { get; }
+    public BotApiEmulator Telegram => _surroundings.Telegram;
 
-    public A2ATestAgent Agent { get; }
+    public A2ATestAgent Agent => _surroundings.Agent;
 
     /// <summary>Every silo started, including those stopped since, in start order.</summary>
     public IReadOnlyList<RouterProcess> All => _all;
@@ -33,15 +26,7 @@ public sealed class SiloCluster : IAsyncDisposable
     /// <param name="extra">Settings every silo gets on top of <see cref="Environment"/>.</param>
     public static async Task<SiloCluster> StartAsync(int silos, TimeSpan? agentDelay = null, IReadOnlyDictionary<string, string>? extra = null)
     {
-        var redis = await RedisServer.StartAsync(durable: true);
-        var telegram = await BotApiEmulator.StartAsync();
-        var agent = await A2ATestAgent.StartAsync();
-        if (agentDelay is { } delay)
-        {
-            agent.Answer = call => new AgentAnswer.Slow(delay, new AgentAnswer.Result(agent.MessageResult($"reply: {call.Text}", call.ContextId ?? "c")));
-        }
-
-        var cluster = new SiloCluster(redis, telegram, agent);
+        var cluster = new SiloCluster(await RouterSurroundings.StartAsync(RedisUse.Durable, agentDelay));
         for (var i = 0; i < silos; i++)
         {
             cluster.Start(extra: extra);
@@ -69,29 +54,12 @@ public sealed class SiloCluster : IAsyncDisposable
         return silo;
     }
 
-    public Dictionary<string, string> Environment(bool active)
-    {
-        var personas = Path.Combine(_directory, "personas.json");
-        if (!File.Exists(personas))
+    public Dictionary<string, string> Environment(bool active) =>
+        new(_surroundings.Environment())
         {
-            File.WriteAllText(personas, new JsonObject
-            {
-                ["default_persona"] = "tester",
-                ["personas"] = new JsonObject { ["tester"] = new JsonObject { ["agent_url"] = Agent.BaseUrl.AbsoluteUri } },
-            }.ToJsonString());
-        }
-
-        return new Dictionary<string, string>
-        {
-            ["ROUTER_ENV"] = "local",
             ["ROUTER_ACTIVE"] = active ? "true" : "false",
-            ["TELEGRAM_TRANSPORT_MODE"] = "live",
-            ["TELEGRAM_API_BASE_URL"] = Telegram.BaseUrl.AbsoluteUri,
-            ["TELEGRAM_BOT_TOKEN"] = Telegram.Token,
-            ["PERSONA_MAP_FILE"] = personas,
             ["ORLEANS_CLUSTERING"] = "redis",
             ["ORLEANS_STORAGE"] = "redis",
-            ["REDIS_CONNECTION_STRING"] = Redis.ConnectionString,
             ["ORLEANS_CLUSTER_ID"] = _clusterId,
             ["SILO_ADVERTISED_ADDRESS"] = "127.0.0.1",
             ["CHAT_REMINDER_SECONDS"] = "10",
@@ -106,7 +74,6 @@ public sealed class SiloCluster : IAsyncDisposable
             // The dashboard samples every silo each second; these tests load two cores with three silos already.
             ["DASHBOARD_ENDPOINT"] = "off",
         };
-    }
 
     /// <summary>The silo holding the poller lease, from the silos' own log events.</summary>
     public RouterProcess? LeaseHolder() =>
@@ -123,9 +90,6 @@ public sealed class SiloCluster : IAsyncDisposable
             await silo.DisposeAsync();
         }
 
-        await Agent.DisposeAsync();
-        await Telegram.DisposeAsync();
-        await Redis.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        await _surroundings.DisposeAsync();
     }
 }
