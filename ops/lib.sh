@@ -51,8 +51,13 @@ router_publish() {
     return 0
   fi
   echo "building the router (locked restore, Release) into ${build#"$root/"} ..." >&2
-  dotnet restore "$root/src/OrleansRouter.Host" --locked-mode --artifacts-path "$artifacts" -v quiet >&2 &&
-    dotnet publish "$root/src/OrleansRouter.Host" -c Release --no-restore --artifacts-path "$artifacts" -o "$build" -v quiet -nologo >&2 &&
+  # ReadyToRun on x64, the machines the router ships for; elsewhere the plain build, compiled as it runs.
+  local precompiled=()
+  if [[ "$(uname -m)" == x86_64 ]]; then
+    precompiled=(-r linux-x64 --self-contained false -p:PublishReadyToRun=true)
+  fi
+  dotnet restore "$root/src/OrleansRouter.Host" --locked-mode --artifacts-path "$artifacts" -p:PublishReadyToRun=true -v quiet >&2 &&
+    dotnet publish "$root/src/OrleansRouter.Host" -c Release --no-restore "${precompiled[@]}" --artifacts-path "$artifacts" -o "$build" -v quiet -nologo >&2 &&
     echo "$hash" > "$build/.source-hash"
   local status=$?
   exec {lock}>&-

@@ -56,6 +56,7 @@ public static class SiloProviders
     public static ISiloBuilder AddRouterStorage(this ISiloBuilder silo, ClusterSettings cluster)
     {
         silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = cluster.ChatReminderPeriod);
+        silo.Services.AddChatStorageSerializer();
 
         // Memory storage (local only) keeps chat state until the silo stops: CHAT_IDLE_EXPIRY applies to Redis.
         if (cluster.Storage == StorageMode.Memory)

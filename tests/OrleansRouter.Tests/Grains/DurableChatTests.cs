@@ -32,6 +32,7 @@ public sealed class RedisCluster : RouterCluster
     protected override void ConfigureSilo(ISiloBuilder silo)
     {
         ConfigurationOptions Redis() => new() { EndPoints = { _redis.ConnectionString }, AbortOnConnectFail = false };
+        silo.Services.AddChatStorageSerializer();
         silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = ReminderPeriod)
             .AddRedisGrainStorage(StorageNames.Chats, options => options.ConfigurationOptions = Redis())
             .AddRedisGrainStorage(StorageNames.Personas, options => options.ConfigurationOptions = Redis())
