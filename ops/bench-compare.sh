@@ -38,7 +38,8 @@ before_tree="$root/.build/bench-before/$sha"
 if [[ ! -d "$before_tree" ]]; then
   git worktree add --detach "$before_tree" "$sha" >&2
 fi
-router_publish "$before_tree" "$before_tree/.build/router"
+# Each tree is published by its own ops/lib.sh: how the router is built (ReadyToRun, say) is part of what is compared.
+(source "$before_tree/ops/lib.sh" && router_publish "$before_tree" "$before_tree/.build/router")
 router_publish "$root" "$root/.build/router"
 dotnet restore tests/OrleansRouter.Benchmarks --locked-mode -v quiet >&2
 dotnet build tests/OrleansRouter.Benchmarks -c Release --no-restore -nologo -v quiet >&2
