@@ -17,8 +17,7 @@ public static class TelegramBotRegistration
     /// </summary>
     public static IServiceCollection AddTelegramBot(this IServiceCollection services, string token, Uri apiBaseUrl, SendPacing pacing)
     {
-        // No request logging by the client factory: its lines would carry the token in the URL, and cost on every call.
-        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(90)).RemoveAllLoggers();
+        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(90));
         services.AddSingleton<ITelegramBotClient>(provider =>
         {
             var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName);

@@ -9,8 +9,7 @@ public static class A2AHttpClient
     /// The HttpClient behind <see cref="A2AClient"/>. No automatic redirects: a 307 would carry the API key and the
     /// user's text to wherever the agent points, so a 3xx comes back to the client, which refuses it. No cookies and
     /// no decompression (an agent's bytes are counted as sent). No client-wide timeout: the client enforces
-    /// <c>A2A_TIMEOUT_SECONDS</c> over the whole exchange, bodies included. No request logging by the client factory:
-    /// the client logs what matters itself, and the factory's scopes and lines cost on every call.
+    /// <c>A2A_TIMEOUT_SECONDS</c> over the whole exchange, bodies included.
     /// </summary>
     public static IHttpClientBuilder AddA2AHttpClient(this IServiceCollection services) =>
         services.AddHttpClient(A2AClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
@@ -19,6 +18,5 @@ public static class A2AHttpClient
                 AllowAutoRedirect = false,
                 UseCookies = false,
                 AutomaticDecompression = DecompressionMethods.None,
-            })
-            .RemoveAllLoggers();
+            });
 }

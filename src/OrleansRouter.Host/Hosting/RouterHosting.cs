@@ -29,6 +29,10 @@ public static class RouterHosting
     {
         var services = builder.Services;
         services.TryAddSingleton(TimeProvider.System);
+
+        // No HttpClient logs through the client factory: its scopes cost on every call, and Telegram's request lines
+        // would carry the bot token in the URL. The agent client and the sender log what matters themselves.
+        services.ConfigureHttpClientDefaults(http => http.RemoveAllLoggers());
         services.AddSingleton(settings);
         services.AddSingleton(settings.Personas);
         services.AddSingleton(settings.Queue);
