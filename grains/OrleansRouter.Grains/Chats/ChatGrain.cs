@@ -186,7 +186,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
 
         var persona = CurrentPersona;
-        if (ChatDecision.Rated(await RateWindowOf(persona).TryAcquireAsync(ChatId)) is ChatDecision.Call)
+        if (ChatDecision.Rated(await TakeRateWindowAsync(persona)) is ChatDecision.Call)
         {
             item.BeginCall(persona.Name);
             item.AgentAttempts = 1;
@@ -443,7 +443,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         // Text for the agent (a command too, when it is this bot's but not the router's): the rate window decides.
         var persona = CurrentPersona;
-        if (ChatDecision.Rated(await RateWindowOf(persona).TryAcquireAsync(ChatId)) is ChatDecision.Refuse { Window: var window })
+        if (ChatDecision.Rated(await TakeRateWindowAsync(persona)) is ChatDecision.Refuse { Window: var window })
         {
             ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, window.Scope, window.RetryAt);
             _services.Metrics.RateLimitHit(persona.Name);
@@ -455,7 +455,10 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         await CallAgentAsync(item, cancellationToken);
     }
 
-    private IPersonaGrain RateWindowOf(Persona persona) => GrainFactory.GetGrain<IPersonaGrain>(persona.Name);
+    /// <summary>Counts the message against the persona's rate window; a persona without one costs no grain call.</summary>
+    private Task<RateDecision> TakeRateWindowAsync(Persona persona) => persona.RateWindow is null
+        ? Task.FromResult(RateDecision.Allow)
+        : GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId);
 
     /// <summary>
     /// Obeys a command addressed to this bot (or to no bot), if the sender may use it; drops one addressed to

@@ -96,8 +96,10 @@ public static class RouterHosting
             }
         });
 
-        // Registered after the silo, so they start once it runs and stop before it does.
+        // Registered after the silo, so they start once it runs and stop before it does; the warm-up first, so the
+        // poller takes its first update warm.
         var services = builder.Services;
+        services.AddHostedService<SiloWarmUp>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<PollerLeaseKeeper>(
             provider, provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), settings.Telegram.PollerLease));
         if (settings.Telegram.Ingress == IngressMode.Polling)

@@ -12,6 +12,14 @@ internal static partial class HostLog
     [LoggerMessage(EventName = "router.ready", Level = LogLevel.Information, Message = "Ready: Telegram and every agent answer")]
     public static partial void Ready(ILogger logger);
 
+    [LoggerMessage(EventName = "router.warmed_up", Level = LogLevel.Information,
+        Message = "Warmed up in {warm_up_ms} ms: Telegram's JSON, the grain calls, the chats storage and the reminder table")]
+    public static partial void WarmedUp(ILogger logger, double warm_up_ms);
+
+    [LoggerMessage(EventName = "router.warm_up_failed", Level = LogLevel.Warning,
+        Message = "The warm-up failed ({error_type}) after {warm_up_ms} ms; the first messages pay for what it did not reach")]
+    public static partial void WarmUpFailed(ILogger logger, string error_type, double warm_up_ms);
+
     [LoggerMessage(EventName = "router.draining", Level = LogLevel.Information,
         Message = "Draining: no new updates are taken; {in_flight} agent calls and sends get up to {drain_seconds} s to finish")]
     public static partial void Draining(ILogger logger, double drain_seconds, long in_flight);

@@ -17,8 +17,12 @@ public sealed class RateCluster : RouterCluster
         [
             Persona("limited", new RateWindow(TimeSpan.FromHours(1), MaxPerChat: 2, MaxTotal: 3)),
             Persona("solo", new RateWindow(TimeSpan.FromHours(12), MaxPerChat: 1, MaxTotal: null)),
+            Persona("unlimited"),
         ],
-        new Dictionary<long, string>());
+        new Dictionary<long, string> { [UnlimitedChat] = "unlimited" });
+
+    /// <summary>The one chat bound to the persona without a rate window.</summary>
+    public const long UnlimitedChat = 9_000_000_001;
 }
 
 public sealed class PersonaRateTests(RateCluster cluster) : IClassFixture<RateCluster>
@@ -49,6 +53,22 @@ public sealed class PersonaRateTests(RateCluster cluster) : IClassFixture<RateCl
         await SendAsync(c, "c2");
         await RepliesAsync(c, 2);
         Assert.Equal($"reply: {tag} c2", cluster.Sender.SentTo(c)[1]);
+    }
+
+    [Fact]
+    public async Task A_persona_without_a_rate_window_is_never_asked_for_one()
+    {
+        var chat = RateCluster.UnlimitedChat;
+        for (var i = 1; i <= 3; i++)
+        {
+            await cluster.Grains.GetGrain<IChatGrain>(chat).AcceptAsync(Message(chat, $"unlimited {i}"));
+        }
+
+        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count >= 3, "three replies");
+        Assert.Equal(["reply: unlimited 1", "reply: unlimited 2", "reply: unlimited 3"], cluster.Sender.SentTo(chat));
+        var activations = await cluster.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        Assert.DoesNotContain(activations, a => a.GrainId.Key.ToString() == "unlimited");
+        Assert.Contains(activations, a => a.GrainId.Key.ToString() == "limited");
     }
 
     [Fact]
