@@ -30,8 +30,9 @@ internal static class ChatMigration
         state.ChosenPersona = null;
         state.Conversations.Clear();
 
-        // Messages that came in during the handover stay, and follow on their turn.
-        state.Inbox.RemoveAll(item => item == except || handed.Contains(item));
+        // Messages that came in during the handover stay, and follow on their turn. An overflow notice goes: the
+        // group it would tell is gone, and left at the head it would be handed over, with nothing, again and again.
+        state.Inbox.RemoveAll(item => item == except || handed.Contains(item) || item.Kind == InboxItemKind.OverflowNotice);
     }
 
     /// <summary>

@@ -32,6 +32,21 @@ public sealed class HandoverTests
     }
 
     [Fact]
+    public void An_unsent_overflow_notice_does_not_outlive_the_move_so_the_old_group_is_not_handed_over_again_and_again()
+    {
+        var group = new ChatState();
+        group.Accept(Message(1), maxDepth: 1);
+        var notice = group.Accept(Message(2), maxDepth: 1).Item!;
+        Assert.Equal(InboxItemKind.OverflowNotice, notice.Kind);
+
+        // Not the notice's own decision: once the group has moved, every item at its head is a handover.
+        var handed = ChatMigration.HandedOver(group, except: null);
+        ChatMigration.MoveOut(group, Supergroup, handed, except: null);
+
+        Assert.Empty(group.Inbox);
+    }
+
+    [Fact]
     public void The_supergroup_takes_the_conversation_and_the_messages_once_however_often_they_are_handed_over()
     {
         var group = new ChatState { ChosenPersona = "echo" };
