@@ -26,7 +26,8 @@ namespace OrleansRouter.Grains.Chats;
     Justification = "The deactivation token source is cancelled in OnDeactivateAsync; it never creates a wait handle or timer to release.")]
 public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 {
-    private const string WakeReminder = "wake";
+    /// <summary>The reminder a chat with work pending keeps: <c>PendingChatWaker</c> looks for it too.</summary>
+    public const string WakeReminder = "wake";
 
     private readonly IPersistentState<ChatState> _state;
     private readonly IPersistentState<ReplyProgress> _progress;

@@ -100,6 +100,7 @@ public static class RouterHosting
         // poller takes its first update warm.
         var services = builder.Services;
         services.AddHostedService<SiloWarmUp>();
+        services.AddHostedService<PendingChatWaker>();
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<PollerLeaseKeeper>(
             provider, provider.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(), settings.Telegram.PollerLease));
         if (settings.Telegram.Ingress == IngressMode.Polling)

@@ -20,6 +20,14 @@ internal static partial class HostLog
         Message = "The warm-up failed ({error_type}) after {warm_up_ms} ms; the first messages pay for what it did not reach")]
     public static partial void WarmUpFailed(ILogger logger, string error_type, double warm_up_ms);
 
+    [LoggerMessage(EventName = "chats.woken", Level = LogLevel.Information,
+        Message = "Woke {chat_count} chats with a wake reminder in {wake_ms} ms, so that work a stopped silo left stored resumes now")]
+    public static partial void ChatsWoken(ILogger logger, int chat_count, double wake_ms);
+
+    [LoggerMessage(EventName = "chats.wake_failed", Level = LogLevel.Warning,
+        Message = "Could not wake the chats with a wake reminder ({error_type}); their reminders wake them on their next tick")]
+    public static partial void WakeFailed(ILogger logger, string error_type);
+
     [LoggerMessage(EventName = "router.draining", Level = LogLevel.Information,
         Message = "Draining: no new updates are taken; {in_flight} agent calls and sends get up to {drain_seconds} s to finish")]
     public static partial void Draining(ILogger logger, double drain_seconds, long in_flight);
