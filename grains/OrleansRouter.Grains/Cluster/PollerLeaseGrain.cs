@@ -4,18 +4,21 @@ namespace OrleansRouter.Grains.Cluster;
 
 /// <summary>
 /// The poller lease. Its state is stored on every change, so a silo that takes the grain over after a crash
-/// knows who held the lease, with which token, until when.
+/// knows who held the lease, with which token, until when. A holder the cluster knows is gone holds nothing: one
+/// declared dead, or one a newer silo on the same endpoint succeeded (its process restarted, after kill -9 say), so
+/// the restarted silo polls at once instead of waiting the dead one's lease out.
 /// </summary>
 public sealed class PollerLeaseGrain(
     [PersistentState("lease", StorageNames.Cluster)] IPersistentState<PollerLeaseState> state,
-    GrainDependencies services) : Grain, IPollerLeaseGrain
+    GrainDependencies services,
+    IClusterMembershipService membership) : Grain, IPollerLeaseGrain
 {
     private DateTimeOffset Now => services.Clock.GetUtcNow();
 
     async Task<PollerLease?> IPollerLeaseGrain.TryAcquireAsync(string holder, TimeSpan duration)
     {
         var current = state.State;
-        var held = current.Holder is not null && current.ExpiresAt > Now;
+        var held = current.Holder is not null && current.ExpiresAt > Now && !Gone(current.Holder);
         if (held && current.Holder != holder)
         {
             return null;
@@ -30,6 +33,36 @@ public sealed class PollerLeaseGrain(
         current.ExpiresAt = Now + duration;
         await state.WriteStateAsync();
         return new PollerLease(holder, current.Token, current.ExpiresAt);
+    }
+
+    private bool Gone(string holder)
+    {
+        if (SiloOf(holder) is not { } silo)
+        {
+            return false;
+        }
+
+        var members = membership.CurrentSnapshot.Members;
+        if (members.TryGetValue(silo, out var member))
+        {
+            return member.Status == SiloStatus.Dead;
+        }
+
+        return members.Values.Any(other => other.Status == SiloStatus.Active
+            && other.SiloAddress.Endpoint.Equals(silo.Endpoint) && other.SiloAddress.Generation > silo.Generation);
+    }
+
+    /// <summary>The silo a holder names (holders are silo addresses; anything else is never taken for gone).</summary>
+    private static SiloAddress? SiloOf(string holder)
+    {
+        try
+        {
+            return holder.Contains('@', StringComparison.Ordinal) ? SiloAddress.FromParsableString(holder) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     async Task IPollerLeaseGrain.ReleaseAsync(string holder, long token)

@@ -8,6 +8,23 @@ public sealed class ClusterSingletonTests(RateCluster cluster) : IClassFixture<R
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(20);
 
     [Fact]
+    public async Task A_holder_succeeded_by_a_newer_silo_on_its_endpoint_holds_nothing_but_a_live_one_does()
+    {
+        var lease = cluster.Grains.GetGrain<IPollerLeaseGrain>($"lease-{Guid.NewGuid():N}");
+        var live = cluster.Cluster.Silos[0].SiloAddress;
+        var restartedAway = SiloAddress.New(live.Endpoint, live.Generation - 1).ToParsableString();
+        var elsewhere = SiloAddress.New(new System.Net.IPEndPoint(live.Endpoint.Address, live.Endpoint.Port + 1), live.Generation - 1).ToParsableString();
+
+        var dead = await lease.TryAcquireAsync(restartedAway, Lease);
+        var taken = await lease.TryAcquireAsync(live.ToParsableString(), Lease);
+        var refused = await lease.TryAcquireAsync(elsewhere, Lease);
+
+        Assert.NotNull(dead);
+        Assert.Equal(dead!.Token + 1, taken!.Token);
+        Assert.Null(refused);
+    }
+
+    [Fact]
     public async Task The_lease_has_one_holder_moves_on_when_it_runs_out_and_the_old_holder_cannot_renew_it()
     {
         var lease = cluster.Grains.GetGrain<IPollerLeaseGrain>($"lease-{Guid.NewGuid():N}");
