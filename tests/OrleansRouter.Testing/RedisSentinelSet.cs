@@ -203,8 +203,9 @@ public sealed class RedisSentinelSet : IAsyncDisposable
         .. Common(port),
         $"sentinel monitor {ServiceName} 127.0.0.1 {primary.ToString(CultureInfo.InvariantCulture)} 2",
         $"sentinel auth-pass {ServiceName} {Password}",
-        // A primary that does not answer for a second is down: a crash is noticed quickly.
-        $"sentinel down-after-milliseconds {ServiceName} 1000",
+        // A primary that does not answer for three seconds is down: a crash is noticed quickly, yet a primary just
+        // promoted on a loaded machine is not judged down (and failed over again) before the Sentinels reach it.
+        $"sentinel down-after-milliseconds {ServiceName} 3000",
         $"sentinel failover-timeout {ServiceName} 10000",
         $"sentinel parallel-syncs {ServiceName} 1",
     ];
