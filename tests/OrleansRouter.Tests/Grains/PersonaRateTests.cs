@@ -18,11 +18,15 @@ public sealed class RateCluster : RouterCluster
             Persona("limited", new RateWindow(TimeSpan.FromHours(1), MaxPerChat: 2, MaxTotal: 3)),
             Persona("solo", new RateWindow(TimeSpan.FromHours(12), MaxPerChat: 1, MaxTotal: null)),
             Persona("unlimited"),
+            Persona("counted", new RateWindow(TimeSpan.FromHours(1), MaxPerChat: 1_000, MaxTotal: null)),
         ],
-        new Dictionary<long, string> { [UnlimitedChat] = "unlimited" });
+        new Dictionary<long, string> { [UnlimitedChat] = "unlimited", [CountedChat] = "counted" });
 
     /// <summary>The one chat bound to the persona without a rate window.</summary>
     public const long UnlimitedChat = 9_000_000_001;
+
+    /// <summary>The one chat bound to a persona whose window no other test fills.</summary>
+    public const long CountedChat = 9_000_000_002;
 }
 
 public sealed class PersonaRateTests(RateCluster cluster) : IClassFixture<RateCluster>
@@ -64,11 +68,16 @@ public sealed class PersonaRateTests(RateCluster cluster) : IClassFixture<RateCl
             await cluster.Grains.GetGrain<IChatGrain>(chat).AcceptAsync(Message(chat, $"unlimited {i}"));
         }
 
-        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count >= 3, "three replies");
+        // The control: a chat of a persona with a window does ask its grain, and the statistics show it.
+        var counted = RateCluster.CountedChat;
+        await cluster.Grains.GetGrain<IChatGrain>(counted).AcceptAsync(Message(counted, "counted 1"));
+
+        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count >= 3 && cluster.Sender.SentTo(counted).Count >= 1, "four replies");
         Assert.Equal(["reply: unlimited 1", "reply: unlimited 2", "reply: unlimited 3"], cluster.Sender.SentTo(chat));
+        Assert.Equal(["reply: counted 1"], cluster.Sender.SentTo(counted));
         var activations = await cluster.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
         Assert.DoesNotContain(activations, a => a.GrainId.Key.ToString() == "unlimited");
-        Assert.Contains(activations, a => a.GrainId.Key.ToString() == "limited");
+        Assert.Contains(activations, a => a.GrainId.Key.ToString() == "counted");
     }
 
     [Fact]
