@@ -82,17 +82,27 @@ public sealed class RedisSentinelSet : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>SENTINEL FAILOVER</c>: a Sentinel promotes the replica without asking the others, the old primary still
-    /// running. Returns once every Sentinel names the new primary and it says it is one.
+    /// Writes paused on the primary until the replica has all of them, then <c>SENTINEL FAILOVER</c> (a Sentinel
+    /// promotes the replica without asking the others), then writes let go, the old primary left to the Sentinels,
+    /// which demote it some ten seconds later. Returns once every Sentinel names the new primary and it says it is one.
     /// </summary>
-    /// <param name="demote">
-    /// Then turns the old primary into a replica of the new one at once, and drops its clients, instead of leaving
-    /// that to the Sentinels (which wait about ten seconds, while clients may still write to the old primary).
-    /// </param>
-    public async Task<(int OldPrimary, int NewPrimary, TimeSpan Took)> FailoverAsync(bool demote = false)
+    /// <remarks>
+    /// Without the pause the promotion races the replication stream: a write the old primary acknowledged a moment
+    /// before may not have reached the replica, and the new primary never has it.
+    /// </remarks>
+    public async Task<(int OldPrimary, int NewPrimary, TimeSpan Took)> FailoverAsync()
     {
         var old = await AgreedPrimaryAsync() ?? throw new InvalidOperationException("the Sentinels do not agree on a primary");
+        var replica = _servers.Single(s => s.Port != old).Port;
         var started = Stopwatch.StartNew();
+        await using var primary = await RespClient.ConnectAsync(old, Password);
+        await SendAsync(primary, old, "CLIENT", "PAUSE", "10000", "WRITE");
+        await WaitUntilAsync(async () =>
+        {
+            var sent = (await InfoAsync(old, "replication")).GetValueOrDefault("master_repl_offset");
+            return sent is not null && (await InfoAsync(replica, "replication")).GetValueOrDefault("slave_repl_offset") == sent;
+        }, $"the replica on port {replica} having every write of the paused primary");
+
         var reply = await RespClient.OnceAsync(_sentinels[0].Port, Password, "SENTINEL", "FAILOVER", ServiceName);
         if (reply.IsError)
         {
@@ -100,19 +110,29 @@ public sealed class RedisSentinelSet : IAsyncDisposable
         }
 
         var promoted = await WaitForPromotionAsync(old);
-        if (demote)
+
+        // The writes that waited now meet a primary whose replica left it: NOREPLICAS.
+        await SendAsync(primary, old, "CLIENT", "UNPAUSE");
+        return (old, promoted, started.Elapsed);
+    }
+
+    /// <summary>
+    /// The planned switchover of docs/redis.md, by its script (ops/redis-switchover.sh): the same pause and failover,
+    /// and the old primary demoted at once. Returns once every Sentinel names the new primary.
+    /// </summary>
+    public async Task<(int OldPrimary, int NewPrimary, TimeSpan Took)> SwitchOverAsync()
+    {
+        var old = await AgreedPrimaryAsync() ?? throw new InvalidOperationException("the Sentinels do not agree on a primary");
+        var started = Stopwatch.StartNew();
+        var script = Path.Combine(RouterProcess.RepositoryRoot(), "ops", "redis-switchover.sh");
+        var run = await Command.RunAsync(script, ["--sentinel", $"127.0.0.1:{_sentinels[0].Port.ToString(CultureInfo.InvariantCulture)}", "--service", ServiceName],
+            TimeSpan.FromSeconds(60), environment: new Dictionary<string, string?> { ["REDISCLI_AUTH"] = Password });
+        if (run.ExitCode != 0 || !run.StandardOutput.StartsWith("switched over: ", StringComparison.Ordinal))
         {
-            await using var client = await RespClient.ConnectAsync(old, Password);
-            foreach (var command in new[] { new[] { "REPLICAOF", "127.0.0.1", promoted.ToString(CultureInfo.InvariantCulture) }, ["CLIENT", "KILL", "TYPE", "normal"] })
-            {
-                if (await client.SendAsync(command) is { IsError: true } refused)
-                {
-                    throw new InvalidOperationException($"{string.Join(' ', command)} on port {old}: {refused.Text}");
-                }
-            }
+            throw new InvalidOperationException($"ops/redis-switchover.sh: {run}\n{Logs()}");
         }
 
-        return (old, promoted, started.Elapsed);
+        return (old, await WaitForPromotionAsync(old), started.Elapsed);
     }
 
     /// <summary>Kills the primary (SIGKILL) and returns once the Sentinels agree on the replica they promoted.</summary>
@@ -277,6 +297,14 @@ public sealed class RedisSentinelSet : IAsyncDisposable
             }
 
             await Task.Delay(50);
+        }
+    }
+
+    private static async Task SendAsync(RespClient client, int port, params string[] command)
+    {
+        if (await client.SendAsync(command) is { IsError: true } refused)
+        {
+            throw new InvalidOperationException($"{string.Join(' ', command)} on port {port}: {refused.Text}");
         }
     }
 

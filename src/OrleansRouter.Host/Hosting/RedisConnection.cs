@@ -18,6 +18,7 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
     private static readonly TimeSpan SentinelPatience = TimeSpan.FromSeconds(60);
 
     private readonly SemaphoreSlim _connecting = new(1, 1);
+    private readonly SemaphoreSlim _reporting = new(1, 1);
     private readonly ConcurrentDictionary<(string EndPoint, ConnectionType Type), byte> _down = new();
     private ConnectionMultiplexer? _multiplexer;
     private string? _primary;
@@ -122,23 +123,87 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
         _ = ReportPrimaryAsync(multiplexer, serviceName);
     }
 
-    /// <summary>Logs the server the writes go to whenever it is another than before, and checks it.</summary>
+    /// <summary>
+    /// Logs the server the writes go to whenever it is another than before, and checks it. While the primary moves,
+    /// StackExchange.Redis may name the old one for a while, or have none, or lose its connection to it as it is
+    /// demoted: until the server it names says it is the primary, this asks again every second (for a minute at most),
+    /// so the last report is the primary the writes reach whatever news comes next, or none.
+    /// </summary>
     private async Task ReportPrimaryAsync(ConnectionMultiplexer multiplexer, string serviceName)
     {
+        for (var attempt = 0; attempt < 60 && !await TryReportPrimaryAsync(multiplexer, serviceName); attempt++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), clock);
+        }
+    }
+
+    /// <summary>
+    /// True when the server the writes go to says it is the primary (logged when it is another than before); false
+    /// to ask again. One at a time: a report that waited on a slow server must not log it after a later report
+    /// logged its successor.
+    /// </summary>
+    private async Task<bool> TryReportPrimaryAsync(ConnectionMultiplexer multiplexer, string serviceName)
+    {
+        await _reporting.WaitAsync();
         try
         {
-            var endpoint = await multiplexer.GetDatabase().IdentifyEndpointAsync(flags: CommandFlags.DemandMaster);
-            var name = endpoint?.ToString() ?? "none";
-            if (endpoint is not null && Interlocked.Exchange(ref _primary, name) != name)
+            if (await multiplexer.GetDatabase().IdentifyEndpointAsync(flags: CommandFlags.DemandMaster) is not { } endpoint)
             {
-                HostLog.RedisSentinelPrimary(logger, serviceName, name);
-                await WarnIfUnprotectedAsync(multiplexer.GetServer(endpoint));
+                return false;
             }
+
+            var name = endpoint.ToString() ?? "?";
+            IReadOnlyDictionary<string, string>? replication = null;
+            string? refusal = null;
+            try
+            {
+                replication = await ReplicationAsync(multiplexer.GetServer(endpoint));
+            }
+            catch (RedisServerException e)
+            {
+                // Say, an ACL without INFO: the check is for the operator's sake and must not keep the primary from being reported.
+                refusal = e.Message;
+            }
+
+            if (replication?.GetValueOrDefault("role") is not (null or "master"))
+            {
+                return false;
+            }
+
+            if (_primary != name)
+            {
+                _primary = name;
+                HostLog.RedisSentinelPrimary(logger, serviceName, name);
+                CheckProtection(name, replication, refusal);
+            }
+
+            return true;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            // No primary to write to just now: the connection coming back reports the next one.
+            // No primary to ask just now (a timeout, a connection lost as the primary moves).
+            return false;
         }
+        catch (ObjectDisposedException)
+        {
+            // The silo is stopping.
+            return true;
+        }
+        finally
+        {
+            _reporting.Release();
+        }
+    }
+
+    /// <summary>The server's <c>INFO replication</c> fields.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> ReplicationAsync(IServer server)
+    {
+        // Not IServer.InfoAsync: StackExchange.Redis counts INFO as an admin command there, and admin stays off.
+        var text = (string?)await server.ExecuteAsync("INFO", "replication") ?? "";
+        return text.Split('\n', StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(':', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0], pair => pair[1]);
     }
 
     /// <summary>
@@ -146,21 +211,15 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
     /// Sentinels turn it into a replica and its writes are thrown away. Only a primary that refuses writes while no
     /// replica follows it (<c>min-replicas-to-write</c>, which INFO shows as <c>min_slaves_good_slaves</c>) loses none.
     /// </summary>
-    private async Task WarnIfUnprotectedAsync(IServer primary)
+    private void CheckProtection(string primary, IReadOnlyDictionary<string, string>? replication, string? refusal)
     {
-        try
+        if (refusal is not null)
         {
-            // Not IServer.InfoAsync: StackExchange.Redis counts INFO as an admin command there, and admin stays off.
-            var replication = (string?)await primary.ExecuteAsync("INFO", "replication") ?? "";
-            if (!replication.Split('\n').Any(line => line.StartsWith("min_slaves_good_slaves:", StringComparison.Ordinal)))
-            {
-                HostLog.RedisUnprotectedFailover(logger, primary.EndPoint.ToString() ?? "?");
-            }
+            HostLog.RedisCheckFailed(logger, primary, refusal);
         }
-        catch (Exception e)
+        else if (replication is not null && !replication.ContainsKey("min_slaves_good_slaves"))
         {
-            // A check for the operator's sake: it must not take the silo down with it.
-            HostLog.RedisCheckFailed(logger, primary.EndPoint.ToString() ?? "?", e.Message);
+            HostLog.RedisUnprotectedFailover(logger, primary);
         }
     }
 }
