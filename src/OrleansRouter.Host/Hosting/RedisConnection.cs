@@ -127,7 +127,7 @@ public sealed class RedisConnection(ClusterSettings cluster, TimeProvider clock,
     /// Logs the server the writes go to whenever it is another than before, and checks it. While the primary moves,
     /// StackExchange.Redis may name the old one for a while, or have none, or lose its connection to it as it is
     /// demoted: until the server it names says it is the primary, this asks again every second (for a minute at most),
-    /// so the last report is the primary the writes reach whatever news comes next, or none.
+    /// so a silo's last report names the primary its writes reach even when no further news comes.
     /// </summary>
     private async Task ReportPrimaryAsync(ConnectionMultiplexer multiplexer, string serviceName)
     {
