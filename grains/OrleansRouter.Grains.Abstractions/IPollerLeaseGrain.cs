@@ -1,4 +1,5 @@
 using Orleans.CodeGeneration;
+using Orleans.Concurrency;
 
 namespace OrleansRouter.Grains;
 
@@ -21,6 +22,14 @@ public interface IPollerLeaseGrain : IGrainWithStringKey
     /// <summary>Gives the lease up at once, so the next silo need not wait for it to run out.</summary>
     [Alias("release")]
     Task ReleaseAsync(string holder, long token);
+
+    /// <summary>
+    /// Returns once the lease may be free: when its holder gives it up, when it runs out, or after
+    /// <paramref name="atMost"/>, whichever comes first; at once when nobody holds it. A silo waiting for the lease
+    /// calls it between attempts, so it polls the moment a stopping holder lets go.
+    /// </summary>
+    [Alias("wait-for-turn"), AlwaysInterleave]
+    Task WaitForTurnAsync(TimeSpan atMost);
 }
 
 [GenerateSerializer, Immutable, Alias("poller-lease-grant")]

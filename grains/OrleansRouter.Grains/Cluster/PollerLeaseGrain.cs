@@ -13,12 +13,17 @@ public sealed class PollerLeaseGrain(
     GrainDependencies services,
     IClusterMembershipService membership) : Grain, IPollerLeaseGrain
 {
+    /// <summary>Completed when the holder gives the lease up; the silos waiting for their turn wait on it.</summary>
+    private TaskCompletionSource? _released;
+
     private DateTimeOffset Now => services.Clock.GetUtcNow();
+
+    private bool Held => state.State.Holder is { } holder && state.State.ExpiresAt > Now && !Gone(holder);
 
     async Task<PollerLease?> IPollerLeaseGrain.TryAcquireAsync(string holder, TimeSpan duration)
     {
         var current = state.State;
-        var held = current.Holder is not null && current.ExpiresAt > Now && !Gone(current.Holder);
+        var held = Held;
         if (held && current.Holder != holder)
         {
             return null;
@@ -71,7 +76,22 @@ public sealed class PollerLeaseGrain(
         {
             state.State.ExpiresAt = Now;
             await state.WriteStateAsync();
+            _released?.TrySetResult();
+            _released = null;
         }
+    }
+
+    async Task IPollerLeaseGrain.WaitForTurnAsync(TimeSpan atMost)
+    {
+        if (!Held)
+        {
+            return;
+        }
+
+        var untilExpiry = state.State.ExpiresAt - Now;
+        _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _released.Task.WaitAsync(untilExpiry < atMost ? untilExpiry : atMost, services.Clock)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 }
 

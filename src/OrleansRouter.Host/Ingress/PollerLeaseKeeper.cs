@@ -38,29 +38,62 @@ public sealed class PollerLeaseKeeper
     {
         while (!stopping.IsCancellationRequested)
         {
-            if (await TryAcquireAsync() is { } lease)
+            var (lease, answered) = await TryAcquireAsync();
+            if (lease is not null)
             {
                 HostLog.LeaseAcquired(_logger, _holder, lease.Token);
                 return new HeldLease(this, lease, stopping);
             }
 
-            await Task.Delay(AttemptInterval + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 500)), _clock, stopping)
-                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await (answered ? WaitForTurnAsync(stopping) : PauseAsync(NextInterval(), stopping));
         }
 
         return null;
     }
 
-    private async Task<PollerLease?> TryAcquireAsync()
+    /// <summary>
+    /// Until the next attempt, while another silo holds the lease: the lease grain answers the moment the holder
+    /// lets go (a rolling restart moves the poller without a pause) or the lease runs out. A grain that cannot be
+    /// asked (unreachable, or on a silo of an earlier release, which lacks the call) leaves a plain pause.
+    /// </summary>
+    private async Task WaitForTurnAsync(CancellationToken stopping)
+    {
+        var interval = NextInterval();
+        var started = _clock.GetTimestamp();
+        try
+        {
+            await Lease.WaitForTurnAsync(interval).WaitAsync(stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await PauseAsync(interval - _clock.GetElapsedTime(started), stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static TimeSpan NextInterval() => AttemptInterval + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 500));
+
+    private async Task PauseAsync(TimeSpan pause, CancellationToken stopping)
+    {
+        if (pause > TimeSpan.Zero)
+        {
+            await Task.Delay(pause, _clock, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>The lease granted or renewed, or null; not answered when the lease grain could not be asked.</summary>
+    private async Task<(PollerLease? Lease, bool Answered)> TryAcquireAsync()
     {
         try
         {
-            return await Lease.TryAcquireAsync(_holder, _duration);
+            return (await Lease.TryAcquireAsync(_holder, _duration), true);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             HostLog.LeaseUnreachable(_logger, e.Message);
-            return null;
+            return (null, false);
         }
     }
 
@@ -127,7 +160,7 @@ public sealed class PollerLeaseKeeper
                     return;
                 }
 
-                var renewed = await _keeper.TryAcquireAsync();
+                var (renewed, _) = await _keeper.TryAcquireAsync();
                 if (renewed is not null && renewed.Token == _lease.Token)
                 {
                     _lease = renewed;

@@ -63,6 +63,33 @@ public sealed class ClusterSingletonTests(RateCluster cluster) : IClassFixture<R
     }
 
     [Fact]
+    public async Task A_silo_waiting_for_its_turn_is_let_in_when_the_holder_lets_go_or_the_lease_runs_out()
+    {
+        var lease = cluster.Grains.GetGrain<IPollerLeaseGrain>($"lease-{Guid.NewGuid():N}");
+        await lease.WaitForTurnAsync(TimeSpan.FromMinutes(5)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The fake clock stands still: only the release can end this wait before its five minutes. The refused
+        // attempt after it is a round trip that the grain answers after it has taken the wait in.
+        var a = await lease.TryAcquireAsync("silo-a", Lease);
+        var released = lease.WaitForTurnAsync(TimeSpan.FromMinutes(5));
+        Assert.Null(await lease.TryAcquireAsync("silo-b", Lease));
+        Assert.False(released.IsCompleted);
+        await lease.ReleaseAsync("silo-a", a!.Token);
+        await released.WaitAsync(TimeSpan.FromSeconds(30));
+        var b = await lease.TryAcquireAsync("silo-b", Lease);
+
+        // A holder that stops renewing: the wait ends with the lease, not at its own limit.
+        var ranOut = lease.WaitForTurnAsync(TimeSpan.FromMinutes(5));
+        Assert.Null(await lease.TryAcquireAsync("silo-c", Lease));
+        Assert.False(ranOut.IsCompleted);
+        cluster.FakeClock.Advance(Lease + TimeSpan.FromSeconds(1));
+        await ranOut.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotNull(b);
+        Assert.NotNull(await lease.TryAcquireAsync("silo-c", Lease));
+    }
+
+    [Fact]
     public async Task The_send_budget_is_shared_by_demand_and_forgets_silent_silos()
     {
         var budget = cluster.Grains.GetGrain<ISendBudgetGrain>($"budget-{Guid.NewGuid():N}");
