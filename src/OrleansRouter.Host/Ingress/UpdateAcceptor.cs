@@ -24,6 +24,9 @@ public sealed class UpdateAcceptor(
     UpdateQuarantine quarantine,
     ILogger<UpdateAcceptor> logger)
 {
+    private const int RejectionAttempts = 5;
+    private static readonly TimeSpan RejectionPause = TimeSpan.FromMilliseconds(50);
+
     /// <returns>The first update that could not be stored, or null when every one was taken.</returns>
     public async Task<long?> AcceptAsync(IReadOnlyList<Update> updates)
     {
@@ -65,7 +68,7 @@ public sealed class UpdateAcceptor(
             activity?.SetTag("chat_id_hash", hash);
             try
             {
-                var result = await chat.AcceptAsync(activity is null ? message : message with { TraceParent = activity.Id });
+                var result = await AcceptRetryingRejectionsAsync(chat, activity is null ? message : message with { TraceParent = activity.Id });
                 quarantine.Stored(message.UpdateId, wrote: result != AcceptResult.Duplicate);
                 HostLog.UpdateAccepted(logger, message.UpdateId, hash, result.ToString());
             }
@@ -81,6 +84,27 @@ public sealed class UpdateAcceptor(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A silo that is leaving the cluster rejects calls to the chats it held until the cluster has moved them, a
+    /// moment later. Such a rejection is asked again here, a few times within about half a second: left to the
+    /// poll's backoff, it would hold every chat of the batch back for a second or more, at every rolling restart.
+    /// The accept is idempotent (a stored update comes back as a duplicate), so asking again is safe.
+    /// </summary>
+    private async Task<AcceptResult> AcceptRetryingRejectionsAsync(IChatGrain chat, InboundMessage message)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await chat.AcceptAsync(message);
+            }
+            catch (OrleansMessageRejectionException) when (attempt < RejectionAttempts)
+            {
+                await Task.Delay(RejectionPause * attempt, clock);
+            }
+        }
     }
 
     private sealed record Routed(Update Update, InboundMessage Message);
