@@ -13,6 +13,9 @@ public sealed class PollerLeaseGrain(
     GrainDependencies services,
     IClusterMembershipService membership) : Grain, IPollerLeaseGrain
 {
+    /// <summary>How long a wait lasts while this silo drains (see <see cref="IPollerLeaseGrain.WaitForTurnAsync"/>).</summary>
+    private static readonly TimeSpan WaitWhileDraining = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Completed when the holder gives the lease up; the silos waiting for their turn wait on it.</summary>
     private TaskCompletionSource? _released;
 
@@ -81,6 +84,11 @@ public sealed class PollerLeaseGrain(
         }
     }
 
+    /// <remarks>
+    /// A stopping silo deactivates this grain only once every call under way has returned, so a wait held here
+    /// would hold the silo's stop back by as much as the wait: once the silo drains, waits end, and new ones are a
+    /// short pause.
+    /// </remarks>
     async Task IPollerLeaseGrain.WaitForTurnAsync(TimeSpan atMost)
     {
         if (!Held)
@@ -88,9 +96,15 @@ public sealed class PollerLeaseGrain(
             return;
         }
 
+        if (services.Drain.IsDraining)
+        {
+            await Task.Delay(WaitWhileDraining, services.Clock);
+            return;
+        }
+
         var untilExpiry = state.State.ExpiresAt - Now;
         _released ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _released.Task.WaitAsync(untilExpiry < atMost ? untilExpiry : atMost, services.Clock)
+        await _released.Task.WaitAsync(untilExpiry < atMost ? untilExpiry : atMost, services.Clock, services.Drain.Draining)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
     }
 }
