@@ -29,8 +29,10 @@ public static class HealthEndpoints
                     return Results.Empty;
             }
 
-            var body = view == HealthView.Detailed ? report.Detailed() : report.Public();
-            return Results.Content(body.ToJsonString(), "application/json", statusCode: health.IsReady ? 200 : 503);
+            // Read once, before the parts: a 200 then never comes with a part read before it was ready.
+            var ready = health.IsReady;
+            var body = view == HealthView.Detailed ? report.Detailed(ready) : report.Public(ready);
+            return Results.Content(body.ToJsonString(), "application/json", statusCode: ready ? 200 : 503);
         });
         return endpoints;
     }

@@ -26,9 +26,10 @@ public sealed class HealthReport(
 {
     private readonly LogForwardingSink? _forwarding = services.GetService<LogForwardingSink>();
 
-    public JsonObject Public() => new()
+    /// <param name="ready">The router's readiness, read before anything else of the report.</param>
+    public JsonObject Public(bool ready) => new()
     {
-        ["status"] = health.IsReady ? "ready" : "not_ready",
+        ["status"] = ready ? "ready" : "not_ready",
         ["router"] = new JsonObject { ["state"] = State() },
         ["telegram"] = new JsonObject { ["status"] = health.Telegram.Status, ["transport"] = Transport() },
         ["storage"] = new JsonObject { ["status"] = health.Storage.Status },
@@ -37,13 +38,14 @@ public sealed class HealthReport(
         ["build"] = Build(),
     };
 
-    public JsonObject Detailed()
+    /// <param name="ready">The router's readiness, read before anything else of the report.</param>
+    public JsonObject Detailed(bool ready)
     {
         var agents = health.Agents;
         var telegram = health.Telegram;
         var report = new JsonObject
         {
-            ["status"] = health.IsReady ? "ready" : "not_ready",
+            ["status"] = ready ? "ready" : "not_ready",
             ["router"] = new JsonObject
             {
                 ["state"] = State(),
