@@ -1,9 +1,13 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansRouter.Host.Health;
 using OrleansRouter.Host.Ingress;
 using OrleansRouter.Privacy;
 using OrleansRouter.Queues;
 using OrleansRouter.Telemetry;
+using OrleansRouter.Testing;
+using Telegram.Bot;
+using Telegram.Bot.Types;
 
 namespace OrleansRouter.Tests.Ingress;
 
@@ -26,6 +30,12 @@ public sealed class SettableProbe : IStorageProbe
 public sealed class IngressParts : IDisposable
 {
     public static readonly ChatIdHasher Hasher = new("test-salt");
+
+    private static int _nextUpdate = 700_000;
+
+    /// <summary>A text message from a user into <paramref name="chatId"/>, as getUpdates hands it over, with a fresh update id.</summary>
+    public static Update TextUpdate(long chatId, string text) =>
+        JsonSerializer.Deserialize<Update>(BotApiEmulator.Update(Interlocked.Increment(ref _nextUpdate), chatId, 3, text).ToJsonString(), JsonBotAPI.Options)!;
 
     public IngressParts(IGrainFactory grains, IngressOptions? options = null, IReadOnlySet<long>? allowed = null, TimeProvider? clock = null)
     {

@@ -1,11 +1,7 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using OrleansRouter.Grains;
 using OrleansRouter.Personas;
-using OrleansRouter.Testing;
 using OrleansRouter.Tests.Support;
-using Telegram.Bot;
-using Telegram.Bot.Types;
 
 namespace OrleansRouter.Tests.Ingress;
 
@@ -40,18 +36,13 @@ public sealed class LeavingSiloCluster : RouterCluster
 /// <summary>The chats of a silo that leaves: their accepts are asked again at once, not left to the next poll.</summary>
 public sealed class LeavingSiloTests(LeavingSiloCluster cluster) : IClassFixture<LeavingSiloCluster>
 {
-    private static int _nextUpdate = 900_000;
-
-    private static Update Update(long chatId, string text) =>
-        JsonSerializer.Deserialize<Update>(BotApiEmulator.Update(Interlocked.Increment(ref _nextUpdate), chatId, 3, text).ToJsonString(), JsonBotAPI.Options)!;
-
     [Fact]
     public async Task An_accept_refused_by_a_leaving_silo_is_asked_again_and_taken_in_the_same_batch()
     {
         using var parts = new IngressParts(cluster.Grains);
         cluster.RejectionsLeft[61] = 2;
         cluster.RejectionsLeft[62] = 0;
-        var updates = new[] { Update(61, "first"), Update(62, "other chat"), Update(61, "second") };
+        var updates = new[] { IngressParts.TextUpdate(61, "first"), IngressParts.TextUpdate(62, "other chat"), IngressParts.TextUpdate(61, "second") };
 
         var failed = await parts.Acceptor.AcceptAsync(updates);
 
@@ -66,7 +57,7 @@ public sealed class LeavingSiloTests(LeavingSiloCluster cluster) : IClassFixture
     {
         using var parts = new IngressParts(cluster.Grains);
         cluster.RejectionsLeft[63] = 100;
-        var update = Update(63, "refused");
+        var update = IngressParts.TextUpdate(63, "refused");
 
         var failed = await parts.Acceptor.AcceptAsync([update]);
 

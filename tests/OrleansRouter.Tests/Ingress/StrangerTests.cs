@@ -1,21 +1,12 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansRouter.Host.Ingress;
-using OrleansRouter.Testing;
 using OrleansRouter.Tests.Support;
-using Telegram.Bot;
-using Telegram.Bot.Types;
 
 namespace OrleansRouter.Tests.Ingress;
 
 /// <summary>ALLOWED_CHAT_IDS at the ingress: a stranger's update never reaches a grain, and the refusal is sent, bounded.</summary>
 public sealed class StrangerTests(QuarantineCluster cluster) : IClassFixture<QuarantineCluster>
 {
-    private static int _nextUpdate = 700_000;
-
-    private static Update Update(long chatId, string text) =>
-        JsonSerializer.Deserialize<Update>(BotApiEmulator.Update(Interlocked.Increment(ref _nextUpdate), chatId, 3, text).ToJsonString(), JsonBotAPI.Options)!;
-
     private static bool IsChat(GrainId grain, long chatId) =>
         grain.Type.ToString() == "chat" && grain.TryGetIntegerKey(out var key, out _) && key == chatId;
 
@@ -31,10 +22,10 @@ public sealed class StrangerTests(QuarantineCluster cluster) : IClassFixture<Qua
         var taken = new List<long?>();
         foreach (var text in new[] { "let me in", "please", "pretty please" })
         {
-            taken.Add(await parts.Acceptor.AcceptAsync([Update(stranger, text)]));
+            taken.Add(await parts.Acceptor.AcceptAsync([IngressParts.TextUpdate(stranger, text)]));
         }
 
-        taken.Add(await parts.Acceptor.AcceptAsync([Update(allowed, "hello")]));
+        taken.Add(await parts.Acceptor.AcceptAsync([IngressParts.TextUpdate(allowed, "hello")]));
         await Eventually.HoldsAsync(() => refusals.SentTo(stranger).Count == 1 && cluster.Sender.SentTo(allowed).Count == 1, "the refusal and the reply");
 
         Assert.All(taken, Assert.Null);
@@ -55,8 +46,8 @@ public sealed class StrangerTests(QuarantineCluster cluster) : IClassFixture<Qua
 
         // Nobody sends the refusals here: they wait in their queue, which takes only so many.
         var started = DateTimeOffset.UtcNow;
-        Assert.Null(await parts.Acceptor.AcceptAsync([.. strangers.Select(chat => Update(chat, "hi"))]));
-        Assert.Null(await parts.Acceptor.AcceptAsync([.. strangers.Select(chat => Update(chat, "hi again"))]));
+        Assert.Null(await parts.Acceptor.AcceptAsync([.. strangers.Select(chat => IngressParts.TextUpdate(chat, "hi"))]));
+        Assert.Null(await parts.Acceptor.AcceptAsync([.. strangers.Select(chat => IngressParts.TextUpdate(chat, "hi again"))]));
 
         var queued = 0;
         while (parts.Strangers.Pending.TryRead(out _))
