@@ -66,16 +66,15 @@ public sealed class UpdateAcceptor(
             using var activity = RouterTracing.Source.StartActivity("telegram.update", ActivityKind.Consumer);
             activity?.SetTag("telegram.update_id", message.UpdateId);
             activity?.SetTag("chat_id_hash", hash);
+            var traced = activity is null ? message : message with { TraceParent = activity.Id };
             try
             {
-                var result = await AcceptRetryingRejectionsAsync(chat, activity is null ? message : message with { TraceParent = activity.Id });
-                quarantine.Stored(message.UpdateId, wrote: result != AcceptResult.Duplicate);
-                HostLog.UpdateAccepted(logger, message.UpdateId, hash, result.ToString());
+                await StoreAsync(chat, traced, hash);
             }
             catch (Exception e)
             {
                 HostLog.AcceptFailed(logger, e.GetType().Name, hash, message.UpdateId);
-                if (!await quarantine.TryQuarantineAsync(update, chatId, e))
+                if (!await quarantine.TryQuarantineAsync(update, chatId, e, () => StoreAsync(chat, traced, hash)))
                 {
                     // Later updates of this chat must not overtake this one: they stay unconfirmed with it.
                     return message.UpdateId;
@@ -84,6 +83,13 @@ public sealed class UpdateAcceptor(
         }
 
         return null;
+    }
+
+    private async Task StoreAsync(IChatGrain chat, InboundMessage message, string hash)
+    {
+        var result = await AcceptRetryingRejectionsAsync(chat, message);
+        quarantine.Stored(message.UpdateId, wrote: result != AcceptResult.Duplicate);
+        HostLog.UpdateAccepted(logger, message.UpdateId, hash, result.ToString());
     }
 
     /// <summary>

@@ -16,7 +16,9 @@ namespace OrleansRouter.Host.Ingress;
 /// <list type="number">
 /// <item>it failed <c>INGRESS_QUARANTINE_AFTER_ATTEMPTS</c> times (the ingress backs off in between), not counting
 /// failures that say only that a silo is gone or busy;</item>
-/// <item>the storage probe answers (a Redis that does not answer PING is an outage: wait, keep the offset);</item>
+/// <item>the storage probe answers (a Redis that does not answer PING is an outage: wait, keep the offset), and the
+/// chat then fails to store the update once more (the probe may answer only because an outage ended a moment after
+/// the failure);</item>
 /// <item>and storage takes a write: the update is stored aside in the <see cref="IQuarantineGrain"/>. If even that
 /// fails, it is let go only when other updates were stored since it first failed (storage works for everyone else);
 /// it is then lost but for the <c>ingress.quarantine_failed</c> line. Otherwise it stays unconfirmed.</item>
@@ -60,8 +62,12 @@ public sealed class UpdateQuarantine(
         }
     }
 
-    /// <returns>True when the update was set aside (or let go) and may be confirmed; false when it stays unconfirmed.</returns>
-    public async Task<bool> TryQuarantineAsync(Update update, long chatId, Exception failure)
+    /// <param name="storeAgain">Hands the update to its chat once more; throws when the chat cannot store it.</param>
+    /// <returns>
+    /// True when the update was stored after all, or set aside (or let go), and may be confirmed; false when it stays
+    /// unconfirmed.
+    /// </returns>
+    public async Task<bool> TryQuarantineAsync(Update update, long chatId, Exception failure, Func<Task> storeAgain)
     {
         if (IsClusterFault(failure))
         {
@@ -82,6 +88,22 @@ public sealed class UpdateQuarantine(
         {
             IngressLog.QuarantineDeferred(logger, update.Id, hash, failures.Attempts, detail);
             return false;
+        }
+
+        // The failure came before the probe: if storage has only just come back, the update's chat takes it now.
+        try
+        {
+            await storeAgain();
+            return true;
+        }
+        catch (Exception again)
+        {
+            if (IsClusterFault(again))
+            {
+                return false;
+            }
+
+            error = Describe(again);
         }
 
         var raw = JsonSerializer.Serialize(update, JsonBotAPI.Options);

@@ -22,8 +22,14 @@ public sealed class SettableProbe : IStorageProbe
         set => _healthy = value;
     }
 
-    public Task<(bool Healthy, string Detail)> ProbeAsync(CancellationToken cancellationToken) =>
-        Task.FromResult((Healthy, Healthy ? "answers (test)" : "does not answer (test)"));
+    /// <summary>Runs as the probe is asked, before it answers: a test's way to change the world at that moment.</summary>
+    public Action? WhenProbed { get; set; }
+
+    public Task<(bool Healthy, string Detail)> ProbeAsync(CancellationToken cancellationToken)
+    {
+        WhenProbed?.Invoke();
+        return Task.FromResult((Healthy, Healthy ? "answers (test)" : "does not answer (test)"));
+    }
 }
 
 /// <summary>The ingress's parts, wired as the host wires them, over a test cluster's grains.</summary>

@@ -126,6 +126,28 @@ public sealed class QuarantineTests(QuarantineCluster cluster) : IClassFixture<Q
     }
 
     [Fact]
+    public async Task Storage_that_comes_back_after_the_last_failure_but_before_the_probe_quarantines_nothing()
+    {
+        var chat = RouterCluster.NewChatId();
+        cluster.Chats.Fails = _ => true;
+        _parts.Probe.Healthy = false;
+
+        var update = _emulator.Post(chat, "just in time");
+        await _emulator.WaitUntilAsync(_ => PollsAt(update) >= Attempts + 1, TimeSpan.FromSeconds(60), "the update tried past the attempts");
+
+        // The outage ends between an accept that failed and the probe that judges it: the failure was the outage's.
+        _parts.Probe.WhenProbed = () =>
+        {
+            cluster.Chats.Fails = _ => false;
+            _parts.Probe.Healthy = true;
+        };
+        await _emulator.WaitUntilAsync(e => e.ConfirmedAt.ContainsKey(update), TimeSpan.FromSeconds(60), "the update confirmed once storage is back");
+        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count == 1, "the reply");
+        Assert.Equal(["reply: just in time"], cluster.Sender.SentTo(chat));
+        Assert.DoesNotContain((await QuarantineAsync()).Entries, e => e.ChatId == chat);
+    }
+
+    [Fact]
     public async Task When_the_quarantine_cannot_store_it_either_the_update_is_let_go_only_once_other_updates_were_stored()
     {
         long bad = RouterCluster.NewChatId(), good = RouterCluster.NewChatId();
