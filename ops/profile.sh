@@ -3,7 +3,8 @@
 # on a diagnostic port, the first router the scenario starts connects to it (DOTNET_DiagnosticPorts, without
 # suspending start-up), and the trace runs until that router exits at the scenario's end. Writes the .nettrace, a
 # speedscope file beside it (open it at speedscope.app, or any viewer of that format), and a report of the methods
-# most often on the sampled stacks, exclusive and inclusive, into .build/profile/.
+# most often on the sampled stacks, exclusive and inclusive, and of the share of the running time each part of the
+# router took while chats were at work (the benchmark's --breakdown), into .build/profile/.
 #
 #   ./ops/profile.sh burst --storage redis
 #   ./ops/profile.sh latency_cold --storage redis --router .build/bench-before/<sha>/.build/router
@@ -53,6 +54,9 @@ waits='Monitor\.Wait|WaitHandle\.Wait|LowLevelLifoSemaphore|LowLevelSpinWaiter|M
   echo
   echo "## inclusive (the method or what it called)"
   dotnet dotnet-trace report "$out/router.nettrace" topN -n "$top" --inclusive
+  echo
+  echo "## where the running time went, while chats were at work"
+  dotnet tests/OrleansRouter.Benchmarks/bin/Release/net10.0/OrleansRouter.Benchmarks.dll --breakdown "$out/router.speedscope.json"
 } > "$out/top.md"
 cat "$out/top.md"
 echo "profile: ${out#"$root/"}/{router.nettrace,router.speedscope.json,top.md,result.json}" >&2

@@ -3,11 +3,13 @@ namespace OrleansRouter.Benchmarks;
 /// <summary>
 /// The command line of <c>ops/bench.sh</c>:
 /// <c>[--scenario NAME]... [--storage memory|redis|both] [--router PATH] [--router-env KEY=VALUE]... [--build LABEL]</c>,
-/// or <c>--summarize FILE</c> to compare the labelled result lines of before/after runs.
+/// or <c>--summarize FILE</c> to compare the labelled result lines of before/after runs, or <c>--breakdown FILE</c> to
+/// read a profile (<see cref="ProfileBreakdown"/>).
 /// </summary>
 /// <param name="Build">Written into every result line as <c>build</c>, so runs of two builds can be told apart.</param>
 /// <param name="Summarize">A file of result lines labelled <c>before</c> and <c>after</c>: print their comparison, run nothing.</param>
-public sealed record BenchArguments(IReadOnlyList<string> Scenarios, IReadOnlyList<string> Storages, RouterBuild Router, string? Build, string? Summarize)
+/// <param name="Breakdown">A speedscope file of <c>ops/profile.sh</c>: print where its running time went, run nothing.</param>
+public sealed record BenchArguments(IReadOnlyList<string> Scenarios, IReadOnlyList<string> Storages, RouterBuild Router, string? Build, string? Summarize, string? Breakdown)
 {
     public static BenchArguments Parse(string[] args)
     {
@@ -15,7 +17,7 @@ public sealed record BenchArguments(IReadOnlyList<string> Scenarios, IReadOnlyLi
         var storages = new List<string> { "memory", "redis" };
         var executable = default(string);
         var environment = new Dictionary<string, string>();
-        string? build = null, summarize = null;
+        string? build = null, summarize = null, breakdown = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -39,13 +41,16 @@ public sealed record BenchArguments(IReadOnlyList<string> Scenarios, IReadOnlyLi
                 case "--summarize" when i + 1 < args.Length:
                     summarize = args[++i];
                     break;
+                case "--breakdown" when i + 1 < args.Length:
+                    breakdown = args[++i];
+                    break;
                 default:
                     throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
 
         var router = new RouterBuild(executable ?? RouterBuild.ThisTree.Executable, environment);
-        return new BenchArguments(scenarios.Count == 0 ? OrleansRouter.Benchmarks.Scenarios.Names : scenarios, storages, router, build, summarize);
+        return new BenchArguments(scenarios.Count == 0 ? OrleansRouter.Benchmarks.Scenarios.Names : scenarios, storages, router, build, summarize, breakdown);
     }
 
     private static string Known(string scenario) =>

@@ -4,7 +4,8 @@ using OrleansRouter.Benchmarks;
 
 // ops/bench.sh [--scenario NAME]... [--storage memory|redis|both] [--router PATH] [--router-env KEY=VALUE]... [--build LABEL]
 // Prints one JSON line per scenario as it finishes, then the whole report as one JSON document.
-// ops/bench-compare.sh runs it for two builds and then with --summarize FILE for their table.
+// ops/bench-compare.sh runs it for two builds and then with --summarize FILE for their table; ops/profile.sh runs
+// it with --breakdown FILE for where the profiled router's running time went.
 BenchArguments arguments;
 try
 {
@@ -19,6 +20,12 @@ catch (Exception e) when (e is ArgumentException or FileNotFoundException)
 if (arguments.Summarize is { } lines)
 {
     Console.Write(Comparison.Table(File.ReadLines(lines)));
+    return 0;
+}
+
+if (arguments.Breakdown is { } profile)
+{
+    Console.Write(ProfileBreakdown.Table(profile));
     return 0;
 }
 
