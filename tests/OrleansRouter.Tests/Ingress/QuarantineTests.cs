@@ -108,32 +108,21 @@ public sealed class QuarantineTests(QuarantineCluster cluster) : IClassFixture<Q
     public async Task With_storage_down_for_everyone_nothing_is_quarantined_and_the_update_waits_for_it()
     {
         var chat = RouterCluster.NewChatId();
-        cluster.Chats.Fails = _ => true;
-        _parts.Probe.Healthy = false;
-
-        var update = _emulator.Post(chat, "wait for storage");
-        await _emulator.WaitUntilAsync(_ => PollsAt(update) >= Attempts + 1, TimeSpan.FromSeconds(60), "the update tried past the attempts");
+        var update = await PostDuringAnOutageAsync(chat, "wait for storage");
 
         Assert.Contains(update, _emulator.Unconfirmed);
         Assert.DoesNotContain((await QuarantineAsync()).Entries, e => e.ChatId == chat);
 
         cluster.Chats.Fails = _ => false;
         _parts.Probe.Healthy = true;
-        await _emulator.WaitUntilAsync(e => e.ConfirmedAt.ContainsKey(update), TimeSpan.FromSeconds(60), "the update confirmed once storage is back");
-        await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count == 1, "the reply");
-        Assert.Equal(["reply: wait for storage"], cluster.Sender.SentTo(chat));
-        Assert.DoesNotContain((await QuarantineAsync()).Entries, e => e.ChatId == chat);
+        await AnsweredOnceAndNotQuarantinedAsync(chat, update, "reply: wait for storage");
     }
 
     [Fact]
     public async Task Storage_that_comes_back_after_the_last_failure_but_before_the_probe_quarantines_nothing()
     {
         var chat = RouterCluster.NewChatId();
-        cluster.Chats.Fails = _ => true;
-        _parts.Probe.Healthy = false;
-
-        var update = _emulator.Post(chat, "just in time");
-        await _emulator.WaitUntilAsync(_ => PollsAt(update) >= Attempts + 1, TimeSpan.FromSeconds(60), "the update tried past the attempts");
+        var update = await PostDuringAnOutageAsync(chat, "just in time");
 
         // The outage ends between an accept that failed and the probe that judges it: the failure was the outage's.
         _parts.Probe.WhenProbed = () =>
@@ -141,9 +130,24 @@ public sealed class QuarantineTests(QuarantineCluster cluster) : IClassFixture<Q
             cluster.Chats.Fails = _ => false;
             _parts.Probe.Healthy = true;
         };
+        await AnsweredOnceAndNotQuarantinedAsync(chat, update, "reply: just in time");
+    }
+
+    /// <summary>Storage fails for every chat and the probe says so; returns once the update was tried past the attempts.</summary>
+    private async Task<int> PostDuringAnOutageAsync(long chat, string text)
+    {
+        cluster.Chats.Fails = _ => true;
+        _parts.Probe.Healthy = false;
+        var update = _emulator.Post(chat, text);
+        await _emulator.WaitUntilAsync(_ => PollsAt(update) >= Attempts + 1, TimeSpan.FromSeconds(60), "the update tried past the attempts");
+        return update;
+    }
+
+    private async Task AnsweredOnceAndNotQuarantinedAsync(long chat, int update, string reply)
+    {
         await _emulator.WaitUntilAsync(e => e.ConfirmedAt.ContainsKey(update), TimeSpan.FromSeconds(60), "the update confirmed once storage is back");
         await Eventually.HoldsAsync(() => cluster.Sender.SentTo(chat).Count == 1, "the reply");
-        Assert.Equal(["reply: just in time"], cluster.Sender.SentTo(chat));
+        Assert.Equal([reply], cluster.Sender.SentTo(chat));
         Assert.DoesNotContain((await QuarantineAsync()).Entries, e => e.ChatId == chat);
     }
 
