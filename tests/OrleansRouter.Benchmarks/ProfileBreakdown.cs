@@ -8,33 +8,36 @@ namespace OrleansRouter.Benchmarks;
 /// Where a profiled router spent its running time, from the speedscope file <c>ops/profile.sh</c> writes: the time
 /// each thread spent running managed code on each stack (the sampler's <c>CPU_TIME</c> leaf; waits and native code,
 /// the garbage collector's included, end in <c>UNMANAGED_CODE_TIME</c> and are left out), inside the window in which
-/// chats were at work (the first to the last stack through <c>ChatGrain</c>), each stack given to the first cost
-/// below that it passes through.
+/// chats were at work (the first to the last stack through <c>ChatGrain</c>), each stack given to the part of its
+/// innermost frame that belongs to one.
 /// </summary>
 public static class ProfileBreakdown
 {
     private const string RunningManagedCode = "CPU_TIME";
+    private const string StateStorage = "StateStorageBridge";
+    private static readonly string[] Serializers = ["System.Text.Json", "Newtonsoft", "Orleans.Serialization", "StorageSerializer"];
 
     /// <summary>
-    /// The parts, each known by the frames that are its own; a stack is the part of its innermost such frame.
+    /// The parts, each known by the markers of the frames that are its own; a stack is the part of its innermost such
+    /// frame. A part for the state storage only takes stacks that pass through it.
     /// </summary>
-    private static readonly (string Part, Func<string, string[], bool> Owns)[] Parts =
+    private static readonly (string Part, string[] Markers, bool UnderStorage)[] Parts =
     [
-        ("grain state storage: serializing", (frame, stack) => IsSerializer(frame) && Has(stack, "StateStorageBridge")),
-        ("grain state storage: the Redis client", (frame, stack) => frame.Contains("StackExchange.Redis", StringComparison.Ordinal) && Has(stack, "StateStorageBridge")),
-        ("grain state storage: the rest", (frame, _) => frame.Contains("StateStorageBridge", StringComparison.Ordinal) || frame.Contains("Orleans.Persistence", StringComparison.Ordinal)),
-        ("Redis for clustering and reminders", (frame, _) => frame.Contains("StackExchange.Redis", StringComparison.Ordinal)),
-        ("reminders", (frame, _) => frame.Contains("Reminder", StringComparison.Ordinal)),
-        ("serializing messages and HTTP bodies", (frame, _) => IsSerializer(frame)),
-        ("the agent call (A2A client, HTTP)", (frame, _) => frame.Contains("OrleansRouter.Agents", StringComparison.Ordinal)),
-        ("the Telegram send (Telegram.Bot, HTTP)", (frame, _) => frame.Contains("Telegram", StringComparison.Ordinal)),
-        ("the dashboard", (frame, _) => frame.Contains("Orleans.Dashboard", StringComparison.Ordinal)),
-        ("metrics and traces (OpenTelemetry)", (frame, _) => frame.Contains("OpenTelemetry", StringComparison.Ordinal)),
-        ("logging (Serilog, Microsoft.Extensions.Logging)", (frame, _) => frame.Contains("Serilog", StringComparison.Ordinal) || frame.Contains("Microsoft.Extensions.Logging", StringComparison.Ordinal)),
-        ("the chat grain's own code", (frame, _) => frame.Contains("OrleansRouter.Grains", StringComparison.Ordinal)),
-        ("the ingress and the rest of the host", (frame, _) => frame.Contains("OrleansRouter", StringComparison.Ordinal)),
-        ("Orleans: messaging, scheduling, activations", (frame, _) => frame.Contains("Orleans", StringComparison.Ordinal)),
-        ("sockets and HTTP", (frame, _) => frame.Contains("System.Net", StringComparison.Ordinal)),
+        ("grain state storage: serializing", Serializers, true),
+        ("grain state storage: the Redis client", ["StackExchange.Redis"], true),
+        ("grain state storage: the rest", [StateStorage, "Orleans.Persistence"], false),
+        ("Redis for clustering and reminders", ["StackExchange.Redis"], false),
+        ("reminders", ["Reminder"], false),
+        ("serializing messages and HTTP bodies", Serializers, false),
+        ("the agent call (A2A client, HTTP)", ["OrleansRouter.Agents"], false),
+        ("the Telegram send (Telegram.Bot, HTTP)", ["Telegram"], false),
+        ("the dashboard", ["Orleans.Dashboard"], false),
+        ("metrics and traces (OpenTelemetry)", ["OpenTelemetry"], false),
+        ("logging (Serilog, Microsoft.Extensions.Logging)", ["Serilog", "Microsoft.Extensions.Logging"], false),
+        ("the chat grain's own code", ["OrleansRouter.Grains"], false),
+        ("the ingress and the rest of the host", ["OrleansRouter"], false),
+        ("Orleans: messaging, scheduling, activations", ["Orleans"], false),
+        ("sockets and HTTP", ["System.Net"], false),
     ];
 
     private const string NoPart = "no library frame: thread pool, tasks, timers, spinning";
@@ -111,11 +114,12 @@ public static class ProfileBreakdown
 
     private static string PartOf(string[] stack)
     {
+        var underStorage = Has(stack, StateStorage);
         for (var i = stack.Length - 1; i >= 0; i--)
         {
-            foreach (var (part, owns) in Parts)
+            foreach (var (part, markers, storageOnly) in Parts)
             {
-                if (owns(stack[i], stack))
+                if ((underStorage || !storageOnly) && markers.Any(marker => stack[i].Contains(marker, StringComparison.Ordinal)))
                 {
                     return part;
                 }
@@ -124,10 +128,6 @@ public static class ProfileBreakdown
 
         return NoPart;
     }
-
-    private static bool IsSerializer(string frame) =>
-        frame.Contains("System.Text.Json", StringComparison.Ordinal) || frame.Contains("Newtonsoft", StringComparison.Ordinal)
-        || frame.Contains("Orleans.Serialization", StringComparison.Ordinal) || frame.Contains("StorageSerializer", StringComparison.Ordinal);
 
     private static string[] OnTheThread(List<string> stack)
     {
