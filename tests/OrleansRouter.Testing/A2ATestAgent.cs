@@ -51,12 +51,15 @@ public sealed class A2ATestAgent : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<AgentCall> _calls = [];
+    private readonly Dictionary<string, ScriptedTask> _tasks = [];
+    private readonly A2AWire _wire;
     private WebApplication? _app;
 
     private A2ATestAgent(string version, CardLocation card)
     {
         Version = version;
         Card = card;
+        _wire = new A2AWire(version);
     }
 
     public string Version { get; }
@@ -81,6 +84,35 @@ public sealed class A2ATestAgent : IAsyncDisposable
         get { lock (_gate) { return _calls.ToArray(); } }
     }
 
+    /// <summary>The card says <c>capabilities.streaming</c>, and the streaming methods answer.</summary>
+    public bool Streams { get; set; }
+
+    /// <summary>
+    /// The steps of the task a streamed message starts; by default "reply: text" a word at a time, 20 ms apart,
+    /// then completed.
+    /// </summary>
+    public Func<AgentCall, IReadOnlyList<TaskStep>>? Steps { get; set; }
+
+    /// <summary>After how many events a stream (a send's or a resubscription's) is closed, the task still running; null lets it run.</summary>
+    public Func<AgentCall, int?>? CutStreamAfter { get; set; }
+
+    /// <summary>While set, resubscribing is refused as for a task that is over, so the client has to poll.</summary>
+    public bool RefusesResubscribe { get; set; }
+
+    /// <summary>The tasks streamed messages started, by id.</summary>
+    public IReadOnlyDictionary<string, ScriptedTask> Tasks
+    {
+        get { lock (_gate) { return new Dictionary<string, ScriptedTask>(_tasks); } }
+    }
+
+    /// <summary>The default task: "reply: text" a word at a time, then completed.</summary>
+    public static IReadOnlyList<TaskStep> WordByWord(string reply, TimeSpan apart)
+    {
+        var words = reply.Split(' ');
+        return [.. words.Select((w, i) => (TaskStep)new TaskStep.Chunk(i == 0 ? w : " " + w, apart, LastChunk: i == words.Length - 1)),
+            new TaskStep.Status("completed", TimeSpan.Zero)];
+    }
+
     public static async Task<A2ATestAgent> StartAsync(string version = "1.0", CardLocation card = CardLocation.AgentCardJson)
     {
         var agent = new A2ATestAgent(version, card);
@@ -93,38 +125,13 @@ public sealed class A2ATestAgent : IAsyncDisposable
     }
 
     /// <summary>A direct Message result in this agent's dialect.</summary>
-    public JsonNode MessageResult(string text, string contextId) => Version == "1.0"
-        ? new JsonObject { ["message"] = Message(text, contextId, null) }
-        : Message(text, contextId, null);
+    public JsonNode MessageResult(string text, string contextId) => _wire.IsV1
+        ? new JsonObject { ["message"] = _wire.Message(text, contextId, null) }
+        : _wire.Message(text, contextId, null);
 
     /// <summary>A Task result in this agent's dialect; <paramref name="state"/> is the v0.3 spelling, e.g. "input-required".</summary>
-    public JsonNode TaskResult(string taskId, string contextId, string state, string? statusText = null, params string[] artifacts)
-    {
-        var v1 = Version == "1.0";
-        var status = new JsonObject { ["state"] = v1 ? "TASK_STATE_" + state.Replace('-', '_').ToUpperInvariant() : state };
-        if (statusText is not null)
-        {
-            status["message"] = Message(statusText, contextId, taskId);
-        }
-
-        var task = new JsonObject
-        {
-            ["id"] = taskId,
-            ["contextId"] = contextId,
-            ["status"] = status,
-            ["artifacts"] = new JsonArray(artifacts.Select((text, i) => (JsonNode)new JsonObject
-            {
-                ["artifactId"] = $"artifact-{i}",
-                ["parts"] = new JsonArray(Part(text)),
-            }).ToArray()),
-        };
-        if (!v1)
-        {
-            task["kind"] = "task";
-        }
-
-        return v1 ? new JsonObject { ["task"] = task } : task;
-    }
+    public JsonNode TaskResult(string taskId, string contextId, string state, string? statusText = null, params string[] artifacts) =>
+        _wire.Task(taskId, contextId, state, statusText, [.. artifacts.Select((text, i) => ($"artifact-{i}", text))]);
 
     public async ValueTask DisposeAsync()
     {
@@ -158,7 +165,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
             ["name"] = "Test agent",
             ["description"] = "An agent inside a test.",
             ["version"] = "1.0.0",
-            ["capabilities"] = new JsonObject(),
+            ["capabilities"] = new JsonObject { ["streaming"] = Streams },
             ["defaultInputModes"] = new JsonArray("text/plain"),
             ["defaultOutputModes"] = new JsonArray("text/plain"),
             ["skills"] = new JsonArray(new JsonObject { ["id"] = "test", ["name"] = "Test", ["description"] = "Tests.", ["tags"] = new JsonArray("test") }),
@@ -207,15 +214,118 @@ public sealed class A2ATestAgent : IAsyncDisposable
         }
 
         var id = body["id"]?.DeepClone();
-        var sendMethod = Version == "1.0" ? "SendMessage" : "message/send";
-        var getMethod = Version == "1.0" ? "GetTask" : "tasks/get";
-        if (call.Method != sendMethod && call.Method != getMethod)
+        var v1 = Version == "1.0";
+        var taskId = body["params"]?["id"]?.GetValue<string>();
+        switch (call.Method)
         {
-            return await RespondAsync(id, new AgentAnswer.RpcError(-32601, $"Method not found: {call.Method}"), context.RequestAborted);
+            case "SendStreamingMessage" or "message/stream" when Streams && call.Method == (v1 ? "SendStreamingMessage" : "message/stream"):
+                return await StreamNewTaskAsync(context, id, call);
+            case "SubscribeToTask" or "tasks/resubscribe" when Streams && call.Method == (v1 ? "SubscribeToTask" : "tasks/resubscribe"):
+                return await ResubscribeAsync(context, id, call, taskId);
+            case "CancelTask" or "tasks/cancel" when call.Method == (v1 ? "CancelTask" : "tasks/cancel"):
+                return await RespondAsync(id, CancelTask(taskId), context.RequestAborted);
+            case "GetTask" or "tasks/get" when call.Method == (v1 ? "GetTask" : "tasks/get") && taskId is not null && Tasks.TryGetValue(taskId, out var known):
+                return await RespondAsync(id, new AgentAnswer.Result(known.Snapshot()), context.RequestAborted);
+            case "SendMessage" or "GetTask" when v1:
+            case "message/send" or "tasks/get" when !v1:
+                var answer = Answer?.Invoke(call) ?? new AgentAnswer.Result(MessageResult($"reply: {call.Text}", call.ContextId ?? Guid.NewGuid().ToString("N")));
+                return await RespondAsync(id, answer, context.RequestAborted);
+            default:
+                return await RespondAsync(id, new AgentAnswer.RpcError(-32601, $"Method not found: {call.Method}"), context.RequestAborted);
+        }
+    }
+
+    /// <summary>Starts a task for the message and streams it: a snapshot of the new task first, then its events.</summary>
+    private async Task<IResult> StreamNewTaskAsync(HttpContext context, JsonNode? id, AgentCall call)
+    {
+        var task = new ScriptedTask(_wire, call.TaskId ?? Guid.NewGuid().ToString("N"), call.ContextId ?? Guid.NewGuid().ToString("N"));
+        lock (_gate)
+        {
+            _tasks[task.Id] = task;
         }
 
-        var answer = Answer?.Invoke(call) ?? new AgentAnswer.Result(MessageResult($"reply: {call.Text}", call.ContextId ?? Guid.NewGuid().ToString("N")));
-        return await RespondAsync(id, answer, context.RequestAborted);
+        var snapshot = task.Snapshot();
+        task.Start(Steps?.Invoke(call) ?? WordByWord($"reply: {call.Text}", TimeSpan.FromMilliseconds(20)));
+        await WriteEventsAsync(context, id, call, [snapshot], task, from: 0);
+        return Results.Empty;
+    }
+
+    /// <summary>
+    /// v1.0 resubscribes with a snapshot first, as the specification asks; v0.3 goes on with the events from now
+    /// on, as its reference server does. A task that is over cannot be subscribed to.
+    /// </summary>
+    private async Task<IResult> ResubscribeAsync(HttpContext context, JsonNode? id, AgentCall call, string? taskId)
+    {
+        if (taskId is null || !Tasks.TryGetValue(taskId, out var task))
+        {
+            return await RespondAsync(id, new AgentAnswer.RpcError(-32001, "Task not found"), context.RequestAborted);
+        }
+
+        if (task.EndsStream || RefusesResubscribe)
+        {
+            return await RespondAsync(id, Version == "1.0"
+                ? new AgentAnswer.RpcError(-32004, "The task is in a terminal state")
+                : new AgentAnswer.RpcError(-32602, "The task is in a terminal state"), context.RequestAborted);
+        }
+
+        var from = task.EventCount;
+        await WriteEventsAsync(context, id, call, Version == "1.0" ? [task.Snapshot()] : [], task, from);
+        return Results.Empty;
+    }
+
+    private AgentAnswer CancelTask(string? taskId)
+    {
+        if (taskId is null || !Tasks.TryGetValue(taskId, out var task))
+        {
+            return new AgentAnswer.RpcError(-32001, "Task not found");
+        }
+
+        return task.Cancel() ? new AgentAnswer.Result(task.Snapshot()) : new AgentAnswer.RpcError(-32002, "Task cannot be canceled");
+    }
+
+    /// <summary>Writes each result as one server-sent event; ends the stream early where <see cref="CutStreamAfter"/> says.</summary>
+    private async Task WriteEventsAsync(HttpContext context, JsonNode? id, AgentCall call, JsonObject[] first, ScriptedTask task, int from)
+    {
+        var cutAfter = CutStreamAfter?.Invoke(call);
+        context.Response.ContentType = "text/event-stream";
+        var written = 0;
+        async Task<bool> WriteAsync(JsonObject result)
+        {
+            // Closed cleanly rather than reset: a reset may lose what was written before it, and the test means the
+            // events up to the cut to arrive.
+            if (written == cutAfter)
+            {
+                return false;
+            }
+
+            var envelope = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id?.DeepClone(), ["result"] = result.DeepClone() };
+            await context.Response.WriteAsync($"data: {envelope.ToJsonString()}\n\n", context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            written++;
+            return true;
+        }
+
+        try
+        {
+            foreach (var result in first)
+            {
+                if (!await WriteAsync(result))
+                {
+                    return;
+                }
+            }
+
+            await foreach (var result in task.FollowAsync(from, context.RequestAborted))
+            {
+                if (!await WriteAsync(result))
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task<IResult> RespondAsync(JsonNode? id, AgentAnswer answer, CancellationToken aborted)
@@ -235,31 +345,6 @@ public sealed class A2ATestAgent : IAsyncDisposable
                 throw new ArgumentOutOfRangeException(nameof(answer));
         }
     }
-
-    private JsonObject Message(string text, string contextId, string? taskId)
-    {
-        var message = new JsonObject
-        {
-            ["messageId"] = Guid.NewGuid().ToString("N"),
-            ["contextId"] = contextId,
-            ["role"] = Version == "1.0" ? "ROLE_AGENT" : "agent",
-            ["parts"] = new JsonArray(Part(text)),
-        };
-        if (taskId is not null)
-        {
-            message["taskId"] = taskId;
-        }
-
-        if (Version != "1.0")
-        {
-            message["kind"] = "message";
-        }
-
-        return message;
-    }
-
-    private JsonObject Part(string text) =>
-        Version == "1.0" ? new JsonObject { ["text"] = text } : new JsonObject { ["kind"] = "text", ["text"] = text };
 
     private static IResult Json(JsonObject body) => Results.Content(body.ToJsonString(), "application/json");
 }

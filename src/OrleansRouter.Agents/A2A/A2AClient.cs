@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,82 +8,174 @@ using OrleansRouter.Personas;
 namespace OrleansRouter.Agents.A2A;
 
 /// <summary>
-/// An A2A client written from the specification. It finds the agent's JSON-RPC endpoint in its card, sends in the
-/// dialect the card names (v1.0 <c>SendMessage</c> or v0.3 <c>message/send</c>), falls back to the other dialect once
-/// when the agent does not know the method or version, and waits for a blocking answer, polling a task the agent
-/// left in progress. Every failure comes back as a classified <see cref="AgentFailure"/>.
+/// An A2A client written from the specification. It finds the agent's JSON-RPC endpoint in its card, calls in the
+/// dialect the card names (v1.0 <c>SendMessage</c> or v0.3 <c>message/send</c>), and falls back to the other dialect
+/// once when the agent does not know the method or version. A blocking send waits for the answer, polling a task
+/// the agent left in progress; where the card says <c>capabilities.streaming</c>, a stream
+/// (<c>SendStreamingMessage</c> / <c>message/stream</c>) gives the answer as it grows, and a task is followed again
+/// with <c>SubscribeToTask</c> / <c>tasks/resubscribe</c>, or by polling where the agent cannot. Every failure
+/// comes back as a classified <see cref="AgentFailure"/>.
 /// Against a hostile agent: the credential goes only where <see cref="CredentialScope"/> allows, redirects are
-/// refused, every body is read up to <see cref="A2AClientOptions.MaxResponseBytes"/> within the one deadline, and
-/// the reply is capped at <see cref="A2AClientOptions.MaxReplyChars"/>.
+/// refused, every body is read up to <see cref="A2AClientOptions.MaxResponseBytes"/> (a stream up to
+/// <see cref="A2AClientOptions.MaxStreamBytes"/>) within its deadline, and the reply is capped at
+/// <see cref="A2AClientOptions.MaxReplyChars"/>.
 /// </summary>
-public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions options, TimeProvider clock, ILogger<A2AClient>? logger = null)
-    : IAgentClient
+public sealed class A2AClient : IAgentClient
 {
     public const string HttpClientName = "a2a";
 
-    private static readonly string[] CardPaths = [".well-known/agent-card.json", ".well-known/agent.json"];
     private static readonly TimeSpan MaxPollDelay = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<Uri, (AgentCard Card, DateTimeOffset Expires)> _cards = new();
     private readonly ConcurrentDictionary<Uri, A2ADialect> _learnedDialects = new();
-    private readonly ConcurrentDictionary<string, string> _elsewhereLogged = new();
-    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly A2AClientOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly AgentCards _cards;
+    private readonly JsonRpcChannel _rpc;
+
+    public A2AClient(IHttpClientFactory httpClients, A2AClientOptions options, TimeProvider clock, ILogger<A2AClient>? logger = null)
+    {
+        _options = options;
+        _clock = clock;
+        _cards = new AgentCards(httpClients, options, clock, logger ?? (ILogger)NullLogger.Instance);
+        _rpc = new JsonRpcChannel(httpClients, options);
+    }
 
     public async Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout);
+        using var deadline = Deadline(cancellationToken);
         try
         {
-            var (card, failure) = await GetCardAsync(request.Persona, deadline.Token);
+            var (card, failure) = await _cards.GetCallableAsync(request.Persona, deadline.Token);
             if (card is null)
             {
                 return failure!;
             }
 
-            if (CheckEndpoint(request.Persona, card) is { } refused)
+            var (response, dialect) = await CallInDialectsAsync(request.Persona, card, d => Methods.Send(d, request), deadline.Token);
+            var outcome = ToOutcome(response);
+            var delay = _options.FirstPollDelay;
+            while (outcome is TaskInProgress pending)
             {
-                return refused;
+                await Task.Delay(delay, _clock, deadline.Token);
+                delay = delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
+                outcome = ToOutcome(await _rpc.CallAsync(request.Persona, card.Endpoint, dialect, Methods.Get(dialect), Methods.TaskParams(pending.TaskId), deadline.Token));
             }
 
-            var dialect = _learnedDialects.GetValueOrDefault(card.Endpoint, card.Dialect);
-            var outcome = await SendInDialectAsync(request, card.Endpoint, dialect, deadline.Token);
-            if (outcome is DialectMismatch)
-            {
-                var other = dialect == A2ADialect.V1 ? A2ADialect.V03 : A2ADialect.V1;
-                outcome = await SendInDialectAsync(request, card.Endpoint, other, deadline.Token);
-                if (outcome is not DialectMismatch)
-                {
-                    _learnedDialects[card.Endpoint] = other;
-                }
-            }
-
-            return outcome switch
-            {
-                DialectMismatch mismatch => new AgentFailure(FailureClass.Fatal, mismatch.Code, "the agent speaks neither A2A v1.0 nor v0.3"),
-                AgentReply reply => reply with { Text = ReplyCap.Apply(reply.Text, options.MaxReplyChars) },
-                _ => outcome,
-            };
+            return Capped(outcome);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new AgentFailure(FailureClass.Transient, AgentFailureCodes.Timeout, $"no answer within {options.Timeout.TotalSeconds:0} s");
+            return TimedOut();
+        }
+    }
+
+    public async IAsyncEnumerable<AgentStreamEvent> StreamAsync(AgentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var opened = await OpenStreamAsync(request.Persona, d => Methods.Stream(d, request), cancellationToken);
+        if (opened.Events is { } events)
+        {
+            await foreach (var streamEvent in A2AEventStream.ReadAsync(events, _options, cancellationToken))
+            {
+                yield return Capped(streamEvent);
+            }
+
+            yield break;
+        }
+
+        yield return opened switch
+        {
+            // The card said it streams, but the agent does not after all, or not in either dialect: ask it plainly.
+            { Card: null } => new AgentStreamEvent.Finished(opened.Failure!),
+            { Card.Streaming: false } => new AgentStreamEvent.Finished(await SendAsync(request, cancellationToken)),
+            { Answer: JsonRpcResponse.Error { Code: var code } } when JsonRpcErrorCodes.DoesNotStream(code) =>
+                new AgentStreamEvent.Finished(await SendAsync(request, cancellationToken)),
+            _ => Capped(FromAnswer(opened.Answer!)),
+        };
+    }
+
+    public async IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var opened = await OpenStreamAsync(task.Persona, d => Methods.Subscribe(d, task.TaskId), cancellationToken);
+        if (opened.Events is { } events)
+        {
+            // Only a stream that starts with a snapshot (v1.0 asks for one; v0.3 leaves it to the server) holds what
+            // came before the cut: any other is closed, and the task followed by polling instead.
+            var first = true;
+            await foreach (var streamEvent in A2AEventStream.ReadAsync(events, _options, cancellationToken))
+            {
+                if (first && streamEvent is not AgentStreamEvent.Snapshot and not AgentStreamEvent.Finished)
+                {
+                    break;
+                }
+
+                first = false;
+                yield return Capped(streamEvent);
+            }
+
+            if (!first)
+            {
+                yield break;
+            }
+        }
+
+        if (opened.Card is null)
+        {
+            yield return new AgentStreamEvent.Finished(opened.Failure!);
+            yield break;
+        }
+
+        // A task that is over cannot be subscribed to, nor one at an agent that does not stream: its state is asked
+        // for. Any other answer in one piece is a snapshot to go on from, or a failure that ends it.
+        var refused = opened.Answer is JsonRpcResponse.Error { Code: var code } && JsonRpcErrorCodes.CannotSubscribe(code);
+        if (opened.Answer is not null && !refused)
+        {
+            var answered = Capped(FromAnswer(opened.Answer));
+            yield return answered;
+            if (answered is AgentStreamEvent.Finished || (answered is AgentStreamEvent.Snapshot { State: var state } && state.ReplyKind() is not null))
+            {
+                yield break;
+            }
+        }
+
+        await foreach (var polled in PollAsync(task, opened.Card, cancellationToken))
+        {
+            yield return Capped(polled);
+        }
+    }
+
+    public async Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            var (card, failure) = await _cards.GetCallableAsync(task.Persona, deadline.Token);
+            if (card is null)
+            {
+                return failure!;
+            }
+
+            var (response, _) = await CallInDialectsAsync(task.Persona, card, d => (Methods.Cancel(d), Methods.TaskParams(task.TaskId)), deadline.Token);
+            return Capped(ToOutcome(response));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TimedOut();
         }
     }
 
     public async Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.Timeout < TimeSpan.FromSeconds(10) ? options.Timeout : TimeSpan.FromSeconds(10));
+        deadline.CancelAfter(_options.Timeout < TimeSpan.FromSeconds(10) ? _options.Timeout : TimeSpan.FromSeconds(10));
         try
         {
-            var (card, failure) = await FetchCardAsync(persona, deadline.Token);
+            var (card, failure) = await _cards.FetchAsync(persona, deadline.Token);
             if (card is null)
             {
                 return new AgentProbe(false, $"{failure!.Code}: {failure.Detail}");
             }
 
-            if (CheckEndpoint(persona, card) is { } refused)
+            if (_cards.CheckEndpoint(persona, card) is { } refused)
             {
                 return new AgentProbe(false, refused.Detail);
             }
@@ -94,7 +183,8 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
             var elsewhere = CredentialScope.SameOrigin(persona.AgentUrl, card.Endpoint)
                 ? ""
                 : $"; card points to another origin ({CredentialScope.Origin(card.Endpoint)}): followed without credentials";
-            return new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")}){elsewhere}");
+            var streams = card.Streaming ? ", streams" : "";
+            return new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")}{streams}){elsewhere}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -102,243 +192,170 @@ public sealed class A2AClient(IHttpClientFactory httpClients, A2AClientOptions o
         }
     }
 
-    private async Task<AgentOutcome> SendInDialectAsync(AgentRequest request, Uri endpoint, A2ADialect dialect, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds the card and, when it says the agent streams, posts a streaming method, in the other dialect too when
+    /// the first is not understood; all within one <see cref="A2AClientOptions.Timeout"/>. The events then have their
+    /// own deadline, between one event and the next.
+    /// </summary>
+    private async Task<Opened> OpenStreamAsync(Persona persona, Func<A2ADialect, (string Method, JsonObject Params)> call, CancellationToken cancellationToken)
     {
-        var (method, parameters) = dialect == A2ADialect.V1 ? V1Send(request) : V03Send(request);
-        var response = await CallAsync(request.Persona, endpoint, dialect, method, parameters, cancellationToken);
-        var outcome = ToOutcome(response);
-        var delay = options.FirstPollDelay;
-        while (outcome is TaskInProgress pending)
+        using var deadline = Deadline(cancellationToken);
+        try
         {
-            await Task.Delay(delay, clock, cancellationToken);
-            delay = delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
-            var get = new JsonObject { ["id"] = pending.TaskId };
-            outcome = ToOutcome(await CallAsync(request.Persona, endpoint, dialect, dialect == A2ADialect.V1 ? "GetTask" : "tasks/get", get, cancellationToken));
+            var (card, failure) = await _cards.GetCallableAsync(persona, deadline.Token);
+            if (card is null || !card.Streaming)
+            {
+                return new Opened(card, null, null, failure);
+            }
+
+            var dialect = DialectOf(card);
+            var (method, parameters) = call(dialect);
+            var (events, answer) = await _rpc.OpenStreamAsync(persona, card.Endpoint, dialect, method, parameters, deadline.Token);
+            if (answer is JsonRpcResponse.Error { Code: var code } && JsonRpcErrorCodes.AsksForOtherDialect(code))
+            {
+                var other = Other(dialect);
+                (method, parameters) = call(other);
+                (events, answer) = await _rpc.OpenStreamAsync(persona, card.Endpoint, other, method, parameters, deadline.Token);
+                Learn(card, other, answer);
+            }
+
+            return new Opened(card, events, answer, null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new Opened(null, null, null, TimedOut());
+        }
+    }
+
+    /// <summary>
+    /// Follows a task by asking for it: a snapshot each time, until it is in a final or waiting state, the agent
+    /// fails, or the task has not changed for <see cref="A2AClientOptions.Timeout"/>.
+    /// </summary>
+    private async IAsyncEnumerable<AgentStreamEvent> PollAsync(AgentTask task, AgentCard card, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.Zero;
+        var unchangedSince = _clock.GetUtcNow();
+        string? last = null;
+        while (true)
+        {
+            var polled = await GetTaskAsync(task, card, delay, cancellationToken);
+            if (polled is AgentStreamEvent.Snapshot snapshot)
+            {
+                var now = _clock.GetUtcNow();
+                var seen = SnapshotKey(snapshot);
+                if (seen != last)
+                {
+                    (last, unchangedSince) = (seen, now);
+                    yield return snapshot;
+                }
+
+                if (snapshot.State.ReplyKind() is not null)
+                {
+                    yield break;
+                }
+
+                if (now - unchangedSince >= _options.Timeout)
+                {
+                    polled = new AgentStreamEvent.Finished(TimedOut());
+                }
+            }
+
+            if (polled is AgentStreamEvent.Finished)
+            {
+                yield return polled;
+                yield break;
+            }
+
+            delay = delay == TimeSpan.Zero ? _options.FirstPollDelay : delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
+        }
+    }
+
+    private async Task<AgentStreamEvent> GetTaskAsync(AgentTask task, AgentCard card, TimeSpan after, CancellationToken cancellationToken)
+    {
+        if (after > TimeSpan.Zero)
+        {
+            await Task.Delay(after, _clock, cancellationToken);
         }
 
-        return outcome;
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            var (response, _) = await CallInDialectsAsync(task.Persona, card, d => (Methods.Get(d), Methods.TaskParams(task.TaskId)), deadline.Token);
+            return FromAnswer(response);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AgentStreamEvent.Finished(TimedOut());
+        }
     }
+
+    private async Task<(JsonRpcResponse Response, A2ADialect Dialect)> CallInDialectsAsync(
+        Persona persona, AgentCard card, Func<A2ADialect, (string Method, JsonObject Params)> call, CancellationToken cancellationToken)
+    {
+        var dialect = DialectOf(card);
+        var (method, parameters) = call(dialect);
+        var response = await _rpc.CallAsync(persona, card.Endpoint, dialect, method, parameters, cancellationToken);
+        if (response is not JsonRpcResponse.Error { Code: var code } || !JsonRpcErrorCodes.AsksForOtherDialect(code))
+        {
+            return (response, dialect);
+        }
+
+        var other = Other(dialect);
+        (method, parameters) = call(other);
+        response = await _rpc.CallAsync(persona, card.Endpoint, other, method, parameters, cancellationToken);
+        Learn(card, other, response);
+        return (response is JsonRpcResponse.Error { Code: var again } && JsonRpcErrorCodes.AsksForOtherDialect(again)
+            ? new JsonRpcResponse.Failed(new AgentFailure(FailureClass.Fatal, $"jsonrpc_{again}", "the agent speaks neither A2A v1.0 nor v0.3"))
+            : response, other);
+    }
+
+    private A2ADialect DialectOf(AgentCard card) => _learnedDialects.GetValueOrDefault(card.Endpoint, card.Dialect);
+
+    private void Learn(AgentCard card, A2ADialect dialect, JsonRpcResponse? answer)
+    {
+        if (answer is not JsonRpcResponse.Error { Code: var code } || !JsonRpcErrorCodes.AsksForOtherDialect(code))
+        {
+            _learnedDialects[card.Endpoint] = dialect;
+        }
+    }
+
+    private static A2ADialect Other(A2ADialect dialect) => dialect == A2ADialect.V1 ? A2ADialect.V03 : A2ADialect.V1;
 
     private static AgentOutcome ToOutcome(JsonRpcResponse response) => response switch
     {
         JsonRpcResponse.Result result => A2AResultReader.Read(result.Value),
-        JsonRpcResponse.Error { Code: var code } when JsonRpcErrorCodes.AsksForOtherDialect(code) => new DialectMismatch($"jsonrpc_{code}"),
-        JsonRpcResponse.Error { Code: JsonRpcErrorCodes.TaskNotFound } error => new AgentFailure(FailureClass.Fatal, AgentFailureCodes.TaskNotFound, error.Message),
-        JsonRpcResponse.Error error => new AgentFailure(
-            JsonRpcErrorCodes.IsTransient(error.Code) ? FailureClass.Transient : FailureClass.Fatal, $"jsonrpc_{error.Code}", error.Message),
+        JsonRpcResponse.Error error => JsonRpcErrorCodes.Failure(error),
         JsonRpcResponse.Failed failed => failed.Failure,
         _ => throw new InvalidOperationException("unreachable"),
     };
 
-    private static (string Method, JsonObject Params) V1Send(AgentRequest request)
+    /// <summary>An answer in one piece where a stream event was expected: the event it is, or the failure it says.</summary>
+    private static AgentStreamEvent FromAnswer(JsonRpcResponse response) => response switch
     {
-        var message = new JsonObject
-        {
-            ["messageId"] = request.MessageId,
-            ["role"] = "ROLE_USER",
-            ["parts"] = new JsonArray(new JsonObject { ["text"] = request.Text }),
-        };
-        AddConversation(message, request);
-        return ("SendMessage", new JsonObject
-        {
-            ["message"] = message,
-            ["configuration"] = new JsonObject { ["returnImmediately"] = false },
-        });
+        JsonRpcResponse.Result result => A2AEventReader.Read(result.Value)
+            ?? new AgentStreamEvent.Finished(new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, "the result is neither a task nor a message")),
+        _ => new AgentStreamEvent.Finished(ToOutcome(response)),
+    };
+
+    private AgentOutcome Capped(AgentOutcome outcome) =>
+        outcome is AgentReply reply ? reply with { Text = TaskReply.Cap(reply.Text, _options.MaxReplyChars) } : outcome;
+
+    private AgentStreamEvent Capped(AgentStreamEvent streamEvent) =>
+        streamEvent is AgentStreamEvent.Finished finished ? new AgentStreamEvent.Finished(Capped(finished.Outcome)) : streamEvent;
+
+    private static string SnapshotKey(AgentStreamEvent.Snapshot snapshot) =>
+        $"{snapshot.State}\u0000{snapshot.StatusText}\u0000{string.Join('\u0000', snapshot.Artifacts.Select(a => $"{a.ArtifactId}\u0001{a.Text}"))}";
+
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.Timeout);
+        return deadline;
     }
 
-    private static (string Method, JsonObject Params) V03Send(AgentRequest request)
-    {
-        var message = new JsonObject
-        {
-            ["kind"] = "message",
-            ["messageId"] = request.MessageId,
-            ["role"] = "user",
-            ["parts"] = new JsonArray(new JsonObject { ["kind"] = "text", ["text"] = request.Text }),
-        };
-        AddConversation(message, request);
-        return ("message/send", new JsonObject
-        {
-            ["message"] = message,
-            ["configuration"] = new JsonObject { ["blocking"] = true },
-        });
-    }
+    private AgentFailure TimedOut() =>
+        new(FailureClass.Transient, AgentFailureCodes.Timeout, $"no answer within {_options.Timeout.TotalSeconds:0} s");
 
-    private static void AddConversation(JsonObject message, AgentRequest request)
-    {
-        if (request.ContextId is not null)
-        {
-            message["contextId"] = request.ContextId;
-        }
-
-        if (request.TaskId is not null)
-        {
-            message["taskId"] = request.TaskId;
-        }
-    }
-
-    private async Task<JsonRpcResponse> CallAsync(
-        Persona persona, Uri endpoint, A2ADialect dialect, string method, JsonObject parameters, CancellationToken cancellationToken)
-    {
-        var body = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = Guid.NewGuid().ToString("N"),
-            ["method"] = method,
-            ["params"] = parameters,
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-        {
-            Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
-        };
-        if (dialect == A2ADialect.V1)
-        {
-            request.Headers.Add("A2A-Version", "1.0");
-        }
-
-        Authorize(request, persona);
-        var (status, answer, failure) = await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
-        if (failure is not null)
-        {
-            return new JsonRpcResponse.Failed(failure);
-        }
-
-        // Some servers send a JSON-RPC error with a 4xx/5xx status: the error says more than the status.
-        using var document = JsonBody.Parse(answer, out var notJson);
-        var parsed = document is null ? null : JsonRpcResponse.Read(document.RootElement);
-        if (parsed is JsonRpcResponse.Error || (parsed is not null && status == HttpStatusCode.OK))
-        {
-            return parsed;
-        }
-
-        // JSON that is not JSON-RPC breaks the protocol (fatal); a body that is no JSON at all was most likely cut
-        // or replaced on the way (transient, see JsonBody).
-        return new JsonRpcResponse.Failed(status != HttpStatusCode.OK ? AgentExchange.StatusFailure(status)
-            : notJson ?? new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InvalidResponse, "the answer is not a JSON-RPC response"));
-    }
-
-    /// <summary>
-    /// Whether the card's endpoint may be called for this persona (see <see cref="CredentialScope"/>); a card pointing
-    /// to another origin is logged once per persona and origin, refused or followed.
-    /// </summary>
-    private AgentFailure? CheckEndpoint(Persona persona, AgentCard card)
-    {
-        var refusal = CredentialScope.Refusal(persona, card.Endpoint);
-        if (CredentialScope.SameOrigin(persona.AgentUrl, card.Endpoint))
-        {
-            _elsewhereLogged.TryRemove(persona.Name, out _);
-            return refusal;
-        }
-
-        var origin = CredentialScope.Origin(card.Endpoint);
-        if (_elsewhereLogged.GetValueOrDefault(persona.Name) != origin)
-        {
-            _elsewhereLogged[persona.Name] = origin;
-            A2ALog.CardElsewhere(_logger, persona.Tag, origin, CredentialScope.Origin(persona.AgentUrl),
-                refusal is null ? "followed without credentials" : "refused, the persona has a credential");
-        }
-
-        return refusal;
-    }
-
-    private async Task<(AgentCard? Card, AgentFailure? Failure)> GetCardAsync(Persona persona, CancellationToken cancellationToken)
-    {
-        if (_cards.TryGetValue(persona.AgentUrl, out var cached) && cached.Expires > clock.GetUtcNow())
-        {
-            return (cached.Card, null);
-        }
-
-        return await FetchCardAsync(persona, cancellationToken);
-    }
-
-    /// <summary>
-    /// Looks for the card under the agent's base URL only, never at the root of its host, where another tenant's card
-    /// may live: <c>agent-card.json</c> first, then the older <c>agent.json</c>. Fetched without the credential, and
-    /// once more with it only when the card asks for it (401/403) and the credential may go there.
-    /// </summary>
-    private async Task<(AgentCard? Card, AgentFailure? Failure)> FetchCardAsync(Persona persona, CancellationToken cancellationToken)
-    {
-        AgentFailure? lastFailure = null;
-        foreach (var url in CardUrls(persona.AgentUrl))
-        {
-            var (status, body, failure) = await GetAsync(url, persona, authorize: false, cancellationToken);
-            if (failure is null && status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden && CredentialScope.Covers(persona, url))
-            {
-                (status, body, failure) = await GetAsync(url, persona, authorize: true, cancellationToken);
-            }
-
-            if (failure is not null)
-            {
-                return (null, failure);
-            }
-
-            if (status is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed)
-            {
-                lastFailure = new AgentFailure(FailureClass.Fatal, "card_not_found", $"no agent card at {persona.AgentUrl}");
-                continue;
-            }
-
-            if (status != HttpStatusCode.OK)
-            {
-                return (null, AgentExchange.StatusFailure(status));
-            }
-
-            using var document = JsonBody.Parse(body, out var notJson);
-            if (document is null)
-            {
-                return (null, notJson!);
-            }
-
-            var card = AgentCardReader.Read(document.RootElement, url, out var problem);
-            if (card is null)
-            {
-                return (null, new AgentFailure(FailureClass.Fatal, "invalid_card", problem!));
-            }
-
-            _cards[persona.AgentUrl] = (card, clock.GetUtcNow() + options.CardLifetime);
-            return (card, null);
-        }
-
-        return (null, lastFailure);
-    }
-
-    private static IEnumerable<Uri> CardUrls(Uri agentUrl)
-    {
-        var withSlash = agentUrl.AbsoluteUri.EndsWith('/') ? agentUrl : new Uri(agentUrl.AbsoluteUri + "/");
-        return CardPaths.Select(path => new Uri(withSlash, path));
-    }
-
-    private async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, AgentFailure? Failure)> GetAsync(
-        Uri url, Persona persona, bool authorize, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (authorize)
-        {
-            Authorize(request, persona);
-        }
-
-        return await AgentExchange.SendAsync(httpClients.CreateClient(HttpClientName), request, options.MaxResponseBytes, cancellationToken);
-    }
-
-    /// <summary>Adds the persona's credential, when <see cref="CredentialScope"/> lets it go to this request's URL.</summary>
-    private static void Authorize(HttpRequestMessage request, Persona persona)
-    {
-        if (!CredentialScope.Covers(persona, request.RequestUri!))
-        {
-            return;
-        }
-
-        var auth = persona.Auth;
-        switch (auth.Scheme)
-        {
-            case AuthScheme.Bearer:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Credential);
-                break;
-            case AuthScheme.ApiKey:
-                request.Headers.TryAddWithoutValidation(auth.Header!, auth.Credential);
-                break;
-        }
-    }
-
-    /// <summary>The agent rejected the dialect (method not found, version not supported).</summary>
-    private sealed record DialectMismatch(string Code) : AgentOutcome;
+    /// <summary>A stream opened, an answer in one piece instead, or why neither (no usable card, a timeout).</summary>
+    private sealed record Opened(AgentCard? Card, HttpResponseMessage? Events, JsonRpcResponse? Answer, AgentFailure? Failure);
 }

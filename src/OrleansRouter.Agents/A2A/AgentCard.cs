@@ -1,4 +1,5 @@
 namespace OrleansRouter.Agents.A2A;
 
-/// <summary>What the client needs from an agent card: where to post JSON-RPC, and in which dialect.</summary>
-public sealed record AgentCard(string Name, Uri Endpoint, A2ADialect Dialect);
+/// <summary>What the client needs from an agent card: where to post JSON-RPC, in which dialect, and whether it streams.</summary>
+/// <param name="Streaming">The card's <c>capabilities.streaming</c>: the agent answers SendStreamingMessage / message/stream.</param>
+public sealed record AgentCard(string Name, Uri Endpoint, A2ADialect Dialect, bool Streaming = false);

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansRouter.Agents.A2A;
 
 /// <summary>
-/// Finds the JSON-RPC endpoint and protocol version in an agent card of either version:
+/// Finds the JSON-RPC endpoint, protocol version and streaming capability in an agent card of either version:
 /// v1.0 lists them in <c>supportedInterfaces</c>; v0.3 has <c>url</c>, <c>preferredTransport</c> and <c>protocolVersion</c>.
 /// </summary>
 internal static class AgentCardReader
@@ -27,7 +27,9 @@ internal static class AgentCardReader
             return null;
         }
 
-        return new AgentCard(name, endpoint.Value.Url, endpoint.Value.Dialect);
+        var streaming = Json.Object(card, "capabilities") is { } capabilities
+            && capabilities.TryGetProperty("streaming", out var flag) && flag.ValueKind == JsonValueKind.True;
+        return new AgentCard(name, endpoint.Value.Url, endpoint.Value.Dialect, streaming);
     }
 
     /// <summary>v1.0: the first JSON-RPC interface in version 1.x, else the first JSON-RPC interface at all.</summary>

@@ -12,6 +12,14 @@ internal static class AgentExchange
     public static async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, AgentFailure? Failure)> SendAsync(
         HttpClient http, HttpRequestMessage request, int maxResponseBytes, CancellationToken cancellationToken)
     {
+        var (response, failure) = await StartAsync(http, request, cancellationToken);
+        return response is null ? (0, default, failure) : await ReadAsync(response, maxResponseBytes, cancellationToken);
+    }
+
+    /// <summary>Sends and waits for the headers only: the caller reads the body, or hands it to <see cref="ReadAsync"/>.</summary>
+    public static async Task<(HttpResponseMessage? Response, AgentFailure? Failure)> StartAsync(
+        HttpClient http, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         HttpResponseMessage response;
         try
         {
@@ -19,18 +27,26 @@ internal static class AgentExchange
         }
         catch (HttpRequestException e)
         {
-            return (0, default, new AgentFailure(FailureClass.Transient, AgentFailureCodes.Network, e.Message));
+            return (null, new AgentFailure(FailureClass.Transient, AgentFailureCodes.Network, e.Message));
         }
 
+        var code = (int)response.StatusCode;
+        if (code is >= 300 and < 400)
+        {
+            response.Dispose();
+            return (null, new AgentFailure(FailureClass.Fatal, AgentFailureCodes.Redirect,
+                $"the agent answered HTTP {code} (a redirect); redirects are not followed: point agent_url or the card at the final address"));
+        }
+
+        return (response, null);
+    }
+
+    /// <summary>Reads the body of <paramref name="response"/> up to the limit, and disposes of it.</summary>
+    public static async Task<(HttpStatusCode Status, ReadOnlyMemory<byte> Body, AgentFailure? Failure)> ReadAsync(
+        HttpResponseMessage response, int maxResponseBytes, CancellationToken cancellationToken)
+    {
         using (response)
         {
-            var code = (int)response.StatusCode;
-            if (code is >= 300 and < 400)
-            {
-                return (response.StatusCode, default, new AgentFailure(FailureClass.Fatal, AgentFailureCodes.Redirect,
-                    $"the agent answered HTTP {code} (a redirect); redirects are not followed: point agent_url or the card at the final address"));
-            }
-
             try
             {
                 var body = await BoundedBody.ReadAsync(response.Content, maxResponseBytes, cancellationToken);

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Agents.A2A;
@@ -39,5 +40,25 @@ internal static class CredentialScope
             ? null
             : new AgentFailure(FailureClass.Fatal, AgentFailureCodes.InsecureTransport,
                 $"the credential is never sent over plain http off loopback ({Origin(endpoint)}): refused");
+    }
+
+    /// <summary>Adds the persona's credential, when it may go to this request's URL.</summary>
+    public static void Authorize(HttpRequestMessage request, Persona persona)
+    {
+        if (!Covers(persona, request.RequestUri!))
+        {
+            return;
+        }
+
+        var auth = persona.Auth;
+        switch (auth.Scheme)
+        {
+            case AuthScheme.Bearer:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", auth.Credential);
+                break;
+            case AuthScheme.ApiKey:
+                request.Headers.TryAddWithoutValidation(auth.Header!, auth.Credential);
+                break;
+        }
     }
 }

@@ -11,6 +11,9 @@ public sealed record AgentReply(AgentReplyKind Kind, string Text, string? Contex
     public bool AwaitsUser => Kind is AgentReplyKind.InputRequired or AgentReplyKind.AuthRequired;
 }
 
+/// <summary>A task the agent is still working on: a blocking send polls it, a cancel is still under way.</summary>
+public sealed record TaskInProgress(string TaskId, string? ContextId) : AgentOutcome;
+
 /// <param name="Code">A short machine-readable cause, e.g. <c>http_503</c>, <c>timeout</c>, <c>jsonrpc_-32601</c>.</param>
 /// <param name="Detail">A human-readable cause, safe to log: never a credential.</param>
 public sealed record AgentFailure(FailureClass Class, string Code, string Detail) : AgentOutcome
@@ -38,6 +41,9 @@ public enum AgentReplyKind
 public static class AgentFailureCodes
 {
     public const string TaskNotFound = "task_not_found";
+
+    /// <summary>The agent will not cancel the task (A2A TaskNotCancelableError): it is over, or cannot be stopped.</summary>
+    public const string TaskNotCancelable = "task_not_cancelable";
     public const string Timeout = "timeout";
     public const string Network = "network";
     public const string InvalidResponse = "invalid_response";
@@ -47,6 +53,9 @@ public static class AgentFailureCodes
 
     /// <summary>A body over <c>A2A_MAX_RESPONSE_BYTES</c>: fatal, the same request would get the same answer.</summary>
     public const string ResponseTooLarge = "response_too_large";
+
+    /// <summary>A stream that carried more than its limit in all: transient, the task is picked up again from a snapshot.</summary>
+    public const string StreamTooLarge = "stream_too_large";
 
     /// <summary>A 3xx: redirects are never followed, since they would carry the credential and the user's text elsewhere.</summary>
     public const string Redirect = "redirect";

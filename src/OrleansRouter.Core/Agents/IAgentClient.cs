@@ -5,7 +5,24 @@ namespace OrleansRouter.Agents;
 /// <summary>Talks to the remote agent behind a persona. Implementations never throw for remote failures: they return them.</summary>
 public interface IAgentClient
 {
+    /// <summary>Sends and waits for the whole answer.</summary>
     Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends and streams the answer as it grows, when the agent can stream; otherwise the one event is the blocking
+    /// answer. Ends with a <see cref="AgentStreamEvent.Finished"/>, with a task in a final state, or, when the stream
+    /// was cut, without either: then <see cref="ResumeAsync"/> picks the task up.
+    /// </summary>
+    IAsyncEnumerable<AgentStreamEvent> StreamAsync(AgentRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Follows a task already under way: resubscribes to its stream (the first event a snapshot of the task), or, where
+    /// the agent cannot, polls it. Ends like <see cref="StreamAsync"/>.
+    /// </summary>
+    IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, CancellationToken cancellationToken);
+
+    /// <summary>Asks the agent to stop the task: the task as it ended, or why it could not.</summary>
+    Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken);
 
     /// <summary>Checks that the persona's agent answers with its card; used by the health monitor.</summary>
     Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken);
@@ -15,6 +32,9 @@ public interface IAgentClient
 /// <param name="ContextId">The conversation this message continues, when there is one.</param>
 /// <param name="TaskId">The interrupted task (input-required) this message answers, when there is one.</param>
 public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId);
+
+/// <summary>A task an agent took on for a persona.</summary>
+public sealed record AgentTask(Persona Persona, string TaskId, string? ContextId);
 
 public sealed record AgentProbe(bool Healthy, string Detail)
 {

@@ -84,13 +84,13 @@ public sealed class ResponseLimitTests
     {
         var text = new string('a', 1024);
 
-        Assert.Same(text, ReplyCap.Apply(text, 1024));
+        Assert.Same(text, TaskReply.Cap(text, 1024));
     }
 
     [Fact]
     public void A_reply_over_the_cap_is_cut_with_a_notice_and_stays_within_it()
     {
-        var capped = ReplyCap.Apply(new string('a', 123_456), 16_384);
+        var capped = TaskReply.Cap(new string('a', 123_456), 16_384);
 
         Assert.Equal(16_384, capped.Length);
         Assert.EndsWith("\n\n[reply truncated: the agent sent 123,456 characters; the limit is 16,384]", capped);
@@ -104,7 +104,7 @@ public sealed class ResponseLimitTests
 
         // An emoji (two UTF-16 units) straddles the cut: it goes whole.
         var text = new string('a', keep - 1) + "\U0001F600" + new string('b', 4000 - keep - 1);
-        var capped = ReplyCap.Apply(text, 1024);
+        var capped = TaskReply.Cap(text, 1024);
 
         Assert.Equal(new string('a', keep - 1) + notice, capped);
         Assert.All(capped, c => Assert.False(char.IsSurrogate(c)));

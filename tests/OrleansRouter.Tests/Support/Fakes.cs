@@ -23,7 +23,41 @@ public sealed class ScriptedAgent : IAgentClient
         return Answer(request);
     }
 
+    /// <summary>What a streamed message brings; by default its blocking answer, as one event.</summary>
+    public Func<AgentRequest, IAsyncEnumerable<AgentStreamEvent>>? Stream { get; set; }
+
+    /// <summary>What following a task again brings; by default the agent no longer knows it.</summary>
+    public Func<AgentTask, IAsyncEnumerable<AgentStreamEvent>>? Resume { get; set; }
+
+    /// <summary>Cancel requests, in order.</summary>
+    public ConcurrentQueue<AgentTask> Cancelled { get; } = new();
+
+    public IAsyncEnumerable<AgentStreamEvent> StreamAsync(AgentRequest request, CancellationToken cancellationToken)
+    {
+        if (Stream is { } stream)
+        {
+            _requests.Enqueue(request);
+            return stream(request);
+        }
+
+        return OneEventAsync(SendAsync(request, cancellationToken));
+    }
+
+    public IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, CancellationToken cancellationToken) =>
+        Resume?.Invoke(task) ?? OneEventAsync(Task.FromResult<AgentOutcome>(new AgentFailure(FailureClass.Fatal, AgentFailureCodes.TaskNotFound, "unknown task")));
+
+    public Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken)
+    {
+        Cancelled.Enqueue(task);
+        return Task.FromResult<AgentOutcome>(new AgentReply(AgentReplyKind.Canceled, "", task.ContextId, task.TaskId));
+    }
+
     public Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken) => Task.FromResult(new AgentProbe(true, "scripted"));
+
+    private static async IAsyncEnumerable<AgentStreamEvent> OneEventAsync(Task<AgentOutcome> outcome)
+    {
+        yield return new AgentStreamEvent.Finished(await outcome);
+    }
 }
 
 /// <summary>A chat sender that records what each chat was sent, and fails when a test tells it to.</summary>

@@ -1,0 +1,210 @@
+using Microsoft.Extensions.DependencyInjection;
+using OrleansRouter.Agents;
+using OrleansRouter.Agents.A2A;
+using OrleansRouter.Personas;
+using OrleansRouter.Testing;
+using OrleansRouter.Tests.Support;
+
+namespace OrleansRouter.Tests.Agents;
+
+/// <summary>The A2A client's streams against a real streaming A2A server on loopback, in both protocol versions.</summary>
+public sealed class A2AStreamingTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Apart = TimeSpan.FromMilliseconds(20);
+
+    private readonly ServiceProvider _services = A2AClientTests.Services();
+    private readonly List<A2ATestAgent> _agents = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await _services.DisposeAsync();
+    }
+
+    private async Task<A2ATestAgent> AgentAsync(string version, bool streams = true)
+    {
+        var agent = await A2ATestAgent.StartAsync(version);
+        agent.Streams = streams;
+        _agents.Add(agent);
+        return agent;
+    }
+
+    private A2AClient Client(TimeSpan? timeout = null, int maxResponseBytes = 1024 * 1024) =>
+        new(_services.GetRequiredService<IHttpClientFactory>(),
+            new A2AClientOptions { Timeout = timeout ?? TimeSpan.FromSeconds(10), MaxResponseBytes = maxResponseBytes }, TimeProvider.System);
+
+    private static Persona PersonaFor(A2ATestAgent agent) => new("test", agent.BaseUrl, AgentAuth.None, null, "test");
+
+    private static AgentRequest Request(A2ATestAgent agent, string text) => new(PersonaFor(agent), Guid.NewGuid().ToString("N"), text, null, null);
+
+    /// <summary>Reads the events into an answer, as the chat does; returns the events too.</summary>
+    private static async Task<(StreamedAnswer Answer, List<AgentStreamEvent> Events)> ReadAsync(IAsyncEnumerable<AgentStreamEvent> events, StreamedAnswer? answer = null)
+    {
+        answer ??= new StreamedAnswer(16_384);
+        var seen = new List<AgentStreamEvent>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var streamEvent in events.WithCancellation(timeout.Token))
+        {
+            seen.Add(streamEvent);
+            answer.Apply(streamEvent);
+        }
+
+        return (answer, seen);
+    }
+
+    [Theory]
+    [InlineData("1.0", "SendStreamingMessage")]
+    [InlineData("0.3", "message/stream")]
+    public async Task A_streamed_answer_arrives_in_chunks_and_ends_with_the_completed_task(string version, string method)
+    {
+        var agent = await AgentAsync(version);
+
+        var (answer, events) = await ReadAsync(Client().StreamAsync(Request(agent, "hello there world"), CancellationToken.None));
+
+        Assert.Equal("reply: hello there world", Assert.IsType<AgentReply>(answer.Outcome).Text);
+        Assert.IsType<AgentStreamEvent.Snapshot>(events[0]);
+        Assert.Equal(4, events.OfType<AgentStreamEvent.Chunk>().Count());
+        var call = Assert.Single(agent.Calls);
+        Assert.Equal(method, call.Method);
+        Assert.Equal(version == "1.0" ? "1.0" : null, call.Version);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task An_agent_whose_card_does_not_stream_is_asked_plainly_and_answers_in_one_event(string version)
+    {
+        var agent = await AgentAsync(version, streams: false);
+
+        var (answer, events) = await ReadAsync(Client().StreamAsync(Request(agent, "hi"), CancellationToken.None));
+
+        Assert.IsType<AgentStreamEvent.Finished>(Assert.Single(events));
+        Assert.Equal("reply: hi", Assert.IsType<AgentReply>(answer.Outcome).Text);
+        Assert.Equal(version == "1.0" ? "SendMessage" : "message/send", Assert.Single(agent.Calls).Method);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task A_stream_cut_half_way_ends_without_an_answer_and_resuming_the_task_completes_it(string version)
+    {
+        var agent = await AgentAsync(version);
+        agent.Steps = _ => A2ATestAgent.WordByWord("one two three four five six", TimeSpan.FromMilliseconds(100));
+        agent.CutStreamAfter = call => call.Method is "SendStreamingMessage" or "message/stream" ? 4 : null;
+        var client = Client();
+
+        var (cut, _) = await ReadAsync(client.StreamAsync(Request(agent, "count"), CancellationToken.None));
+        Assert.Null(cut.Outcome);
+        Assert.NotNull(cut.TaskId);
+
+        // A new answer, as a silo that takes the chat over starts with: the resumed stream holds all of it.
+        var (resumed, _) = await ReadAsync(client.ResumeAsync(new AgentTask(PersonaFor(agent), cut.TaskId!, cut.ContextId), CancellationToken.None));
+
+        Assert.Equal("one two three four five six", Assert.IsType<AgentReply>(resumed.Outcome).Text);
+        Assert.Single(agent.Tasks);
+        Assert.Contains(agent.Calls, c => c.Method == (version == "1.0" ? "SubscribeToTask" : "tasks/resubscribe"));
+        if (version == "0.3")
+        {
+            // Resubscribed without a snapshot, the stream misses what came before the cut: the task is polled instead.
+            Assert.Contains(agent.Calls, c => c.Method == "tasks/get");
+        }
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task Resuming_a_task_that_is_over_fetches_its_result(string version)
+    {
+        var agent = await AgentAsync(version);
+        agent.CutStreamAfter = _ => 1;
+        var client = Client();
+        var (cut, _) = await ReadAsync(client.StreamAsync(Request(agent, "quick"), CancellationToken.None));
+        await Eventually.HoldsAsync(() => agent.Tasks[cut.TaskId!].IsOver, "the task to be over");
+
+        var (resumed, _) = await ReadAsync(client.ResumeAsync(new AgentTask(PersonaFor(agent), cut.TaskId!, cut.ContextId), CancellationToken.None));
+
+        Assert.Equal("reply: quick", Assert.IsType<AgentReply>(resumed.Outcome).Text);
+        Assert.Contains(agent.Calls, c => c.Method == (version == "1.0" ? "GetTask" : "tasks/get"));
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task Resuming_a_task_the_agent_no_longer_knows_fails_fatally_with_task_not_found(string version)
+    {
+        var agent = await AgentAsync(version);
+
+        var (answer, _) = await ReadAsync(Client().ResumeAsync(new AgentTask(PersonaFor(agent), "no-such-task", null), CancellationToken.None));
+
+        var failure = Assert.IsType<AgentFailure>(answer.Outcome);
+        Assert.Equal((FailureClass.Fatal, AgentFailureCodes.TaskNotFound), (failure.Class, failure.Code));
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task A_task_that_cannot_be_subscribed_to_is_polled_to_its_end(string version)
+    {
+        var agent = await AgentAsync(version);
+        agent.Steps = _ => A2ATestAgent.WordByWord("slow and steady", TimeSpan.FromMilliseconds(150));
+        agent.CutStreamAfter = _ => 1;
+        var client = Client();
+        var (cut, _) = await ReadAsync(client.StreamAsync(Request(agent, "x"), CancellationToken.None));
+        agent.RefusesResubscribe = true;
+
+        var (resumed, events) = await ReadAsync(client.ResumeAsync(new AgentTask(PersonaFor(agent), cut.TaskId!, cut.ContextId), CancellationToken.None));
+
+        Assert.Equal("slow and steady", Assert.IsType<AgentReply>(resumed.Outcome).Text);
+        Assert.All(events, e => Assert.IsType<AgentStreamEvent.Snapshot>(e));
+    }
+
+    [Theory]
+    [InlineData("1.0", "CancelTask")]
+    [InlineData("0.3", "tasks/cancel")]
+    public async Task Cancelling_a_running_task_stops_it_and_a_task_that_is_over_cannot_be_cancelled(string version, string method)
+    {
+        var agent = await AgentAsync(version);
+        agent.Steps = _ => A2ATestAgent.WordByWord("a long answer that takes its time", TimeSpan.FromSeconds(1));
+        agent.CutStreamAfter = _ => 1;
+        var client = Client();
+        var (cut, _) = await ReadAsync(client.StreamAsync(Request(agent, "x"), CancellationToken.None));
+        var task = new AgentTask(PersonaFor(agent), cut.TaskId!, cut.ContextId);
+
+        var cancelled = await client.CancelAsync(task, CancellationToken.None);
+        var again = await client.CancelAsync(task, CancellationToken.None);
+
+        Assert.Equal(AgentReplyKind.Canceled, Assert.IsType<AgentReply>(cancelled).Kind);
+        Assert.Equal(AgentFailureCodes.TaskNotCancelable, Assert.IsType<AgentFailure>(again).Code);
+        Assert.Equal("canceled", agent.Tasks[task.TaskId].State);
+        Assert.Equal(2, agent.Calls.Count(c => c.Method == method));
+    }
+
+    [Fact]
+    public async Task A_stream_that_goes_quiet_ends_with_a_transient_timeout()
+    {
+        var agent = await AgentAsync("1.0");
+        agent.Steps = _ => [new TaskStep.Chunk("first", Apart), new TaskStep.Chunk(" late", TimeSpan.FromSeconds(20))];
+
+        var (answer, events) = await ReadAsync(Client(timeout: TimeSpan.FromSeconds(1)).StreamAsync(Request(agent, "x"), CancellationToken.None));
+
+        var failure = Assert.IsType<AgentFailure>(answer.Outcome);
+        Assert.Equal((FailureClass.Transient, AgentFailureCodes.Timeout), (failure.Class, failure.Code));
+        Assert.Contains(events, e => e is AgentStreamEvent.Chunk { Text: "first" });
+    }
+
+    [Fact]
+    public async Task A_stream_that_carries_more_than_its_limit_is_cut_as_a_transient_failure()
+    {
+        var agent = await AgentAsync("1.0");
+        agent.Steps = _ => [.. Enumerable.Range(0, 20).Select(_ => (TaskStep)new TaskStep.Chunk(new string('x', 1000), TimeSpan.Zero))];
+
+        var (answer, _) = await ReadAsync(Client(maxResponseBytes: 2048).StreamAsync(Request(agent, "x"), CancellationToken.None));
+
+        var failure = Assert.IsType<AgentFailure>(answer.Outcome);
+        Assert.Equal((FailureClass.Transient, AgentFailureCodes.StreamTooLarge), (failure.Class, failure.Code));
+    }
+}
