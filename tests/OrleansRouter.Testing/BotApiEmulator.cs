@@ -6,16 +6,28 @@ using Microsoft.AspNetCore.Http;
 
 namespace OrleansRouter.Testing;
 
-/// <summary>Telegram's flood limits as the emulator enforces them: sends in the last second, in all and per chat.</summary>
-public sealed record FloodLimits(int PerSecond, int PerChatPerSecond);
+/// <summary>
+/// Telegram's flood limits as the emulator enforces them, counting messages, edits and drafts alike: sends in the
+/// last second in all; per private chat about <paramref name="PerChatPerSecond"/> a second with the short bursts
+/// Telegram allows (so many times three in any three seconds); per group <paramref name="PerGroupPerMinute"/> in any minute.
+/// </summary>
+public sealed record FloodLimits(int PerSecond, int PerChatPerSecond, int PerGroupPerMinute = 20);
 
-/// <summary>A message the bot sent, as the emulator recorded it.</summary>
-public sealed record SentMessage(long ChatId, int MessageId, string Text, int? ReplyTo, DateTimeOffset At);
+/// <summary>A message the bot sent, as the emulator recorded it; <paramref name="Button"/> is the text of its inline button.</summary>
+public sealed record SentMessage(long ChatId, int MessageId, string Text, int? ReplyTo, DateTimeOffset At, string? Button = null);
+
+/// <summary>An edit of a message the bot sent: its new text and button, and when.</summary>
+public sealed record EditedMessage(long ChatId, int MessageId, string Text, string? Button, DateTimeOffset At);
+
+/// <summary>A draft the bot showed in a private chat.</summary>
+public sealed record SentDraft(long ChatId, long DraftId, string Text, bool CanStop, DateTimeOffset At);
 
 /// <summary>
 /// A Telegram Bot API server for tests, written from the public Bot API documentation with hand-made JSON:
-/// <c>getMe</c>, <c>getUpdates</c> (long polling, offset confirmation), <c>sendMessage</c>, <c>sendChatAction</c>,
-/// <c>deleteWebhook</c>. It records what the bot does and when each update was confirmed, and lets a test inject faults.
+/// <c>getMe</c>, <c>getUpdates</c> (long polling, offset confirmation), <c>sendMessage</c>, <c>editMessageText</c>
+/// (refusing an edit that changes nothing, as Telegram does), <c>sendMessageDraft</c> (private chats only),
+/// <c>answerCallbackQuery</c>, <c>sendChatAction</c>, <c>deleteWebhook</c>. It records what the bot does and when
+/// each update was confirmed, and lets a test inject faults.
 /// </summary>
 public sealed class BotApiEmulator : IAsyncDisposable
 {
@@ -23,6 +35,10 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private readonly List<JsonObject> _unconfirmed = [];
     private readonly Dictionary<long, DateTimeOffset> _confirmedAt = [];
     private readonly List<SentMessage> _sent = [];
+    private readonly List<EditedMessage> _edits = [];
+    private readonly List<SentDraft> _drafts = [];
+    private readonly List<string> _answeredCallbacks = [];
+    private int _notModified;
     private readonly List<(int? Offset, DateTimeOffset At)> _polls = [];
     private readonly Dictionary<long, int> _nextMessageId = [];
     private TaskCompletionSource _changed = NewSignal();
@@ -31,6 +47,9 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private int _tooManyRequests;
     private JsonObject? _webhook;
     private readonly Queue<(DateTimeOffset At, long ChatId)> _recentSends = new();
+
+    /// <summary>A chat may have a burst of sends, so long as they average its limit over this long.</summary>
+    private static readonly TimeSpan ChatBurst = TimeSpan.FromSeconds(3);
     private WebApplication? _app;
 
     private BotApiEmulator(string token) => Token = token;
@@ -60,6 +79,93 @@ public sealed class BotApiEmulator : IAsyncDisposable
     public int TypingActions
     {
         get { lock (_gate) { return _typing; } }
+    }
+
+    /// <summary>Edits refused with "message is not modified": the bot tried to show what was shown already.</summary>
+    public int NotModified
+    {
+        get { lock (_gate) { return _notModified; } }
+    }
+
+    public IReadOnlyList<EditedMessage> Edits
+    {
+        get { lock (_gate) { return _edits.ToArray(); } }
+    }
+
+    public IReadOnlyList<SentDraft> Drafts
+    {
+        get { lock (_gate) { return _drafts.ToArray(); } }
+    }
+
+    public IReadOnlyList<SentDraft> DraftsIn(long chatId)
+    {
+        lock (_gate)
+        {
+            return _drafts.Where(d => d.ChatId == chatId).ToArray();
+        }
+    }
+
+    /// <summary>The callback query ids the bot answered.</summary>
+    public IReadOnlyList<string> AnsweredCallbacks
+    {
+        get { lock (_gate) { return _answeredCallbacks.ToArray(); } }
+    }
+
+    /// <summary>What a chat shows of the bot: every message it sent, oldest first, each with its latest text and button.</summary>
+    public IReadOnlyList<SentMessage> ShownIn(long chatId)
+    {
+        lock (_gate)
+        {
+            return _sent.Where(m => m.ChatId == chatId).Select(m =>
+                _edits.LastOrDefault(e => e.ChatId == chatId && e.MessageId == m.MessageId) is { } edit
+                    ? m with { Text = edit.Text, Button = edit.Button }
+                    : m).ToArray();
+        }
+    }
+
+    /// <summary>A user presses the inline button with <paramref name="data"/> under the bot's message; returns the update id.</summary>
+    public int PressButton(long chatId, int messageId, string data, long? userId = null)
+    {
+        lock (_gate)
+        {
+            var updateId = _nextUpdateId++;
+            _unconfirmed.Add(new JsonObject
+            {
+                ["update_id"] = updateId,
+                ["callback_query"] = new JsonObject
+                {
+                    ["id"] = $"callback-{updateId}",
+                    ["from"] = new JsonObject { ["id"] = userId ?? Math.Abs(chatId), ["is_bot"] = false, ["first_name"] = "Tester" },
+                    ["message"] = new JsonObject
+                    {
+                        ["message_id"] = messageId,
+                        ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                        ["chat"] = ChatJson(chatId),
+                        ["text"] = "…",
+                    },
+                    ["chat_instance"] = $"instance-{chatId}",
+                    ["data"] = data,
+                },
+            });
+            Signal();
+            return updateId;
+        }
+    }
+
+    /// <summary>A user presses the stop button of a draft in a private chat; returns the update id.</summary>
+    public int StopDraft(long chatId, long draftId)
+    {
+        lock (_gate)
+        {
+            var updateId = _nextUpdateId++;
+            _unconfirmed.Add(new JsonObject
+            {
+                ["update_id"] = updateId,
+                ["stopped_message_generation"] = new JsonObject { ["chat"] = ChatJson(chatId), ["draft_id"] = draftId },
+            });
+            Signal();
+            return updateId;
+        }
     }
 
     public static async Task<BotApiEmulator> StartAsync(string token = "123456789:emulator-token-abcdefghijklmnopqrstuvwxyz")
@@ -106,13 +212,15 @@ public sealed class BotApiEmulator : IAsyncDisposable
         {
             ["message_id"] = messageId,
             ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            ["chat"] = chatId > 0
-                ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Tester" }
-                : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "Test group" },
+            ["chat"] = ChatJson(chatId),
             ["from"] = new JsonObject { ["id"] = Math.Abs(chatId), ["is_bot"] = false, ["first_name"] = "Tester" },
             ["text"] = text,
         },
     };
+
+    private static JsonObject ChatJson(long chatId) => chatId > 0
+        ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Tester" }
+        : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "Test group" };
 
     /// <summary>The parameters of the last setWebhook call, or null when none came.</summary>
     public JsonObject? Webhook
@@ -211,6 +319,9 @@ public sealed class BotApiEmulator : IAsyncDisposable
             "getMe" => Ok(new JsonObject { ["id"] = 123456789, ["is_bot"] = true, ["first_name"] = "Emulated", ["username"] = "emulated_bot" }),
             "getUpdates" => Ok(await GetUpdatesAsync(parameters, context.RequestAborted)),
             "sendMessage" => SendMessage(parameters),
+            "editMessageText" => EditMessageText(parameters),
+            "sendMessageDraft" => SendMessageDraft(parameters),
+            "answerCallbackQuery" => AnswerCallbackQuery(parameters),
             "sendChatAction" => CountTyping(),
             "setWebhook" => SetWebhook(parameters),
             "deleteWebhook" => Ok(true),
@@ -292,7 +403,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
             }
 
             var messageId = NextMessageId(chatId.Value);
-            _sent.Add(new SentMessage(chatId.Value, messageId, text, replyTo, DateTimeOffset.UtcNow));
+            _sent.Add(new SentMessage(chatId.Value, messageId, text, replyTo, DateTimeOffset.UtcNow, ButtonOf(parameters)));
             Signal();
             return Ok(new JsonObject
             {
@@ -305,7 +416,112 @@ public sealed class BotApiEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Counts this send against the limits of the last second; true when it is one too many.</summary>
+    private IResult EditMessageText(JsonObject parameters)
+    {
+        var chatId = Long(parameters, "chat_id");
+        var messageId = Int(parameters, "message_id");
+        var text = parameters["text"]?.GetValue<string>();
+        if (chatId is null || messageId is null || string.IsNullOrWhiteSpace(text))
+        {
+            return Error(400, "Bad Request: message text is empty");
+        }
+
+        if (text.Length > 4096)
+        {
+            return Error(400, "Bad Request: MESSAGE_TOO_LONG");
+        }
+
+        lock (_gate)
+        {
+            if (_sent.FirstOrDefault(m => m.ChatId == chatId && m.MessageId == messageId) is not { } original)
+            {
+                return Error(400, "Bad Request: message to edit not found");
+            }
+
+            var current = _edits.LastOrDefault(e => e.ChatId == chatId && e.MessageId == messageId) is { } last ? (last.Text, last.Button) : (original.Text, original.Button);
+            var button = ButtonOf(parameters);
+            if (current == (text, button))
+            {
+                _notModified++;
+                return Error(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+            }
+
+            if (Flooded(chatId.Value))
+            {
+                _tooManyRequests++;
+                return Error(429, "Too Many Requests: retry after 1", new JsonObject { ["retry_after"] = 1 });
+            }
+
+            _edits.Add(new EditedMessage(chatId.Value, messageId.Value, text, button, DateTimeOffset.UtcNow));
+            Signal();
+            return Ok(new JsonObject
+            {
+                ["message_id"] = messageId,
+                ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["edit_date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["chat"] = new JsonObject { ["id"] = chatId, ["type"] = chatId > 0 ? "private" : "supergroup" },
+                ["from"] = new JsonObject { ["id"] = 123456789, ["is_bot"] = true, ["first_name"] = "Emulated" },
+                ["text"] = text,
+            });
+        }
+    }
+
+    private IResult SendMessageDraft(JsonObject parameters)
+    {
+        var chatId = Long(parameters, "chat_id");
+        var draftId = Long(parameters, "draft_id");
+        var text = parameters["text"]?.GetValue<string>() ?? "";
+        if (chatId is null || draftId is null or 0)
+        {
+            return Error(400, "Bad Request: invalid draft identifier");
+        }
+
+        if (chatId < 0)
+        {
+            return Error(400, "Bad Request: drafts can be sent only to private chats");
+        }
+
+        if (text.Length > 4096)
+        {
+            return Error(400, "Bad Request: TEXT_TOO_LONG");
+        }
+
+        lock (_gate)
+        {
+            if (Flooded(chatId.Value))
+            {
+                _tooManyRequests++;
+                return Error(429, "Too Many Requests: retry after 1", new JsonObject { ["retry_after"] = 1 });
+            }
+
+            var canStop = parameters["can_stop"] is JsonValue stop && (stop.GetValueKind() == JsonValueKind.True || stop.ToString() == "true");
+            _drafts.Add(new SentDraft(chatId.Value, draftId.Value, text, canStop, DateTimeOffset.UtcNow));
+            Signal();
+            return Ok(true);
+        }
+    }
+
+    private IResult AnswerCallbackQuery(JsonObject parameters)
+    {
+        if (parameters["callback_query_id"]?.GetValue<string>() is not { Length: > 0 } id)
+        {
+            return Error(400, "Bad Request: query is too old and response timeout expired or query ID is invalid");
+        }
+
+        lock (_gate)
+        {
+            _answeredCallbacks.Add(id);
+            Signal();
+        }
+
+        return Ok(true);
+    }
+
+    /// <summary>The text of the first button of the message's inline keyboard, or null.</summary>
+    private static string? ButtonOf(JsonObject parameters) =>
+        (parameters["reply_markup"] is JsonValue json ? JsonNode.Parse(json.ToString()) : parameters["reply_markup"])?["inline_keyboard"]?[0]?[0]?["text"]?.GetValue<string>();
+
+    /// <summary>Counts this send against the limits; true when it is one too many.</summary>
     private bool Flooded(long chatId)
     {
         if (Limits is not { } limits)
@@ -314,12 +530,16 @@ public sealed class BotApiEmulator : IAsyncDisposable
         }
 
         var now = DateTimeOffset.UtcNow;
-        while (_recentSends.Count > 0 && _recentSends.Peek().At <= now - TimeSpan.FromSeconds(1))
+        while (_recentSends.Count > 0 && _recentSends.Peek().At <= now - TimeSpan.FromMinutes(1))
         {
             _recentSends.Dequeue();
         }
 
-        if (_recentSends.Count >= limits.PerSecond || _recentSends.Count(s => s.ChatId == chatId) >= limits.PerChatPerSecond)
+        var lastSecond = _recentSends.Count(s => s.At > now - TimeSpan.FromSeconds(1));
+        var chat = chatId < 0
+            ? _recentSends.Count(s => s.ChatId == chatId) >= limits.PerGroupPerMinute
+            : _recentSends.Count(s => s.ChatId == chatId && s.At > now - ChatBurst) >= limits.PerChatPerSecond * ChatBurst.TotalSeconds;
+        if (lastSecond >= limits.PerSecond || chat)
         {
             return true;
         }

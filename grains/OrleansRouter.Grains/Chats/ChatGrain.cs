@@ -579,7 +579,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             if (!string.IsNullOrWhiteSpace(part))
             {
                 var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
-                if (await _sender.SendTextAsync(ChatId, part, replyTo, cancellationToken) is SendFailed failed)
+                if (await _sender.SendTextAsync(ChatId, part, replyTo, null, cancellationToken) is SendFailed failed)
                 {
                     await OnSendFailedAsync(item, failed);
                     return;

@@ -10,6 +10,12 @@ public abstract record SendOutcome
 
 public sealed record SendDelivered(int MessageId) : SendOutcome;
 
+/// <summary>A preview that did not go: no turn was free at once. Nothing is owed; the next preview carries the text on.</summary>
+public sealed record SendDeferred : SendOutcome
+{
+    public static SendDeferred Instance { get; } = new();
+}
+
 /// <param name="RetryAfter">Telegram's <c>retry_after</c> on a 429, to be honoured exactly.</param>
 /// <param name="MigratedTo">Set when the group became a supergroup with this new chat id.</param>
 public sealed record SendFailed(FailureClass Class, string Code, string Detail, TimeSpan? RetryAfter = null, long? MigratedTo = null) : SendOutcome

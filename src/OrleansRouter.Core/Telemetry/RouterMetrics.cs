@@ -20,6 +20,12 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _agentFailures;
     private readonly Counter<long> _rateLimitHits;
     private readonly Counter<long> _telegramSends;
+    private readonly Counter<long> _previews;
+    private readonly Counter<long> _previewsMerged;
+    private readonly Histogram<double> _firstVisible;
+    private readonly Histogram<double> _streamDuration;
+    private readonly Counter<long> _streamResumes;
+    private readonly Counter<long> _streamCancels;
     private long _quarantinedAside;
     private long _quarantinedLost;
     private readonly Counter<long> _strangerUpdates;
@@ -33,6 +39,18 @@ public sealed class RouterMetrics : IDisposable
         _agentFailures = _meter.CreateCounter<long>("a2a_failure", unit: null, "Agent calls that failed, by classification (transient, fatal) and persona");
         _rateLimitHits = _meter.CreateCounter<long>("rate_limit_hit", unit: null, "Messages refused by a persona's rate window");
         _telegramSends = _meter.CreateCounter<long>("telegram_send", unit: null, "Bot API sends by result: ok, rate_limited, transient, fatal");
+        _previews = _meter.CreateCounter<long>("telegram_preview", unit: null,
+            "Previews of a growing reply by kind (draft, edit) and result: sent, deferred (no turn free), failed");
+        _previewsMerged = _meter.CreateCounter<long>("stream_preview_merged", unit: null,
+            "Changes of a streamed reply not shown on their own, merged into a later preview by the pacing");
+        _firstVisible = _meter.CreateHistogram<double>(
+            "stream_first_visible_ms", unit: null, "From an update's arrival to the first text of its streamed reply shown, in milliseconds",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _streamDuration = _meter.CreateHistogram<double>(
+            "stream_duration_ms", unit: null, "From an agent's stream opening to its answer's end, resumes included, in milliseconds",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        _streamResumes = _meter.CreateCounter<long>("stream_resume", unit: null, "Agent tasks followed again after their stream was cut or their silo stopped");
+        _streamCancels = _meter.CreateCounter<long>("stream_cancel", unit: null, "Agent tasks the user stopped, by how: command, button");
         // Observed rather than added to, so it is exported at 0 from the start: an alert on increase() then sees the
         // first quarantine of a silo's life.
         _meter.CreateObservableCounter("update_quarantined", () => new[]
@@ -53,6 +71,21 @@ public sealed class RouterMetrics : IDisposable
     public void RateLimitHit(string persona) => _rateLimitHits.Add(1, new KeyValuePair<string, object?>("persona", persona));
 
     public void TelegramSent(string result) => _telegramSends.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <param name="kind"><c>draft</c> or <c>edit</c>.</param>
+    /// <param name="result"><c>sent</c>, <c>deferred</c> or <c>failed</c>.</param>
+    public void Previewed(string kind, string result) => _previews.Add(1, new("kind", kind), new("result", result));
+
+    public void PreviewsMerged(int changes) => _previewsMerged.Add(changes);
+
+    public void FirstVisible(TimeSpan sinceArrival) => _firstVisible.Record(sinceArrival.TotalMilliseconds);
+
+    public void StreamEnded(TimeSpan duration) => _streamDuration.Record(duration.TotalMilliseconds);
+
+    public void StreamResumed() => _streamResumes.Add(1);
+
+    /// <param name="how"><c>command</c> or <c>button</c>.</param>
+    public void StreamCancelled(string how) => _streamCancels.Add(1, new KeyValuePair<string, object?>("how", how));
 
     public void Quarantined(bool storedAside) => Interlocked.Increment(ref storedAside ? ref _quarantinedAside : ref _quarantinedLost);
 

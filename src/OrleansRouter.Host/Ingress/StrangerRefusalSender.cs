@@ -21,7 +21,7 @@ public sealed class StrangerRefusalSender(StrangerGate gate, IChatSender sender,
         {
             await foreach (var refusal in gate.Pending.ReadAllAsync(stoppingToken))
             {
-                if (await sender.SendTextAsync(refusal.ChatId, StrangerGate.Refusal, refusal.ReplyTo, stoppingToken) is SendFailed failed)
+                if (await sender.SendTextAsync(refusal.ChatId, StrangerGate.Refusal, refusal.ReplyTo, null, stoppingToken) is SendFailed failed)
                 {
                     IngressLog.RefusalFailed(logger, hasher.Hash(refusal.ChatId), failed.Code);
                 }

@@ -21,10 +21,7 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
     /// <summary>Books the next send and returns when it may go: now, or when the oldest send leaves the window.</summary>
     public DateTimeOffset Reserve(DateTimeOffset now)
     {
-        while (_sends.Count > 0 && _sends.Peek() <= now - Length)
-        {
-            _sends.Dequeue();
-        }
+        Forget(now);
 
         var at = _sends.Count < Limit ? now : _sends.ElementAt(_sends.Count - Limit) + Length;
         at = at < PausedUntil ? PausedUntil : at;
@@ -32,6 +29,30 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
         return at;
     }
 
+    /// <summary>
+    /// Books a send for now only if it can go now and still leave <paramref name="keepFree"/> sends of the window
+    /// free; false, and nothing booked, otherwise.
+    /// </summary>
+    public bool TryReserveNow(DateTimeOffset now, int keepFree)
+    {
+        Forget(now);
+        if (PausedUntil > now || _sends.Count + keepFree >= Limit)
+        {
+            return false;
+        }
+
+        _sends.Enqueue(now);
+        return true;
+    }
+
     /// <summary>Whether the window has forgotten every send and no pause is running, so it can be dropped.</summary>
     public bool IsIdle(DateTimeOffset now) => PausedUntil <= now && (_sends.Count == 0 || _sends.Max() <= now - Length);
+
+    private void Forget(DateTimeOffset now)
+    {
+        while (_sends.Count > 0 && _sends.Peek() <= now - Length)
+        {
+            _sends.Dequeue();
+        }
+    }
 }

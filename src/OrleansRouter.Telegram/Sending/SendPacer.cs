@@ -82,6 +82,30 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         }
     }
 
+    /// <summary>
+    /// Takes a turn for a preview, only if one is free at once: nothing is waiting for the bot's turn, the bot's pace
+    /// allows a send now, and the chat would still have a send of its window left for the message that ends the
+    /// reply. False, and nothing taken, otherwise: a preview never holds a message back.
+    /// </summary>
+    public bool TryTakeTurn(long chatId)
+    {
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            var rate = pacing.PerSecond * _share * _pace;
+            var floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
+            if (Interlocked.Read(ref _waiting) > 0 || Latest(_nextPlanned, floor, _pausedUntil) > now
+                || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
+            {
+                return false;
+            }
+
+            _lastLeft = now;
+            _nextPlanned = now + TimeSpan.FromSeconds(1 / (rate * Margin));
+            return true;
+        }
+    }
+
     public void Delivered()
     {
         Interlocked.Increment(ref _sent);

@@ -25,6 +25,9 @@ internal static class TelegramFailures
         return new SendFailed(transient ? FailureClass.Transient : FailureClass.Fatal, code, e.Message, retryAfter);
     }
 
+    /// <summary>Telegram's answer to an edit that would change nothing: the message shows that text already.</summary>
+    public static bool NotModified(SendFailed failed) => failed.Detail.Contains("message is not modified", StringComparison.OrdinalIgnoreCase);
+
     public static SendFailed Network(Exception e) =>
         new(FailureClass.Transient, AgentFailureCodes.Network, e.InnerException?.Message ?? e.Message);
 

@@ -5,8 +5,9 @@ namespace OrleansRouter.Telegram.Stub;
 
 /// <summary>
 /// An in-memory Bot API look-alike: users post messages into chats, the bot fetches them with <c>getUpdates</c>
-/// (long polling, with Telegram's offset confirmation) and answers with <c>sendMessage</c>. Served over real HTTP by
-/// <see cref="StubBotApiEndpoints"/>, so the real Telegram.Bot client is exercised offline.
+/// (long polling, with Telegram's offset confirmation) and answers with <c>sendMessage</c>, shows a growing answer
+/// as a draft (<c>sendMessageDraft</c>, private chats) or edits its message (<c>editMessageText</c>). Served over
+/// real HTTP by <see cref="StubBotApiEndpoints"/>, so the real Telegram.Bot client is exercised offline.
 /// </summary>
 public sealed class StubBotApi(string token, TimeProvider clock)
 {
@@ -126,6 +127,9 @@ public sealed class StubBotApi(string token, TimeProvider clock)
 
             var messageId = log.NextMessageId++;
             log.Entries.Add(new StubEntry(messageId, "bot", text, clock.GetUtcNow(), replyTo));
+
+            // A message from the bot ends its draft, as in Telegram's apps.
+            log.Draft = null;
             return new Message
             {
                 Id = messageId,
@@ -134,6 +138,63 @@ public sealed class StubBotApi(string token, TimeProvider clock)
                 From = Bot,
                 Text = text,
             };
+        }
+    }
+
+    /// <summary>Replaces the text of a message the bot sent; refuses, as Telegram does, an edit that changes nothing.</summary>
+    public Message EditMessageText(long chatId, int messageId, string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxMessageLength)
+        {
+            throw new StubApiException(400, text.Length > MaxMessageLength ? "Bad Request: MESSAGE_TOO_LONG" : "Bad Request: message text is empty");
+        }
+
+        lock (_gate)
+        {
+            var log = _chats.TryGetValue(chatId, out var found) ? found : throw new StubApiException(400, "Bad Request: chat not found");
+            var index = log.Entries.FindIndex(e => e.MessageId == messageId && e.From == "bot");
+            if (index < 0)
+            {
+                throw new StubApiException(400, "Bad Request: message to edit not found");
+            }
+
+            var entry = log.Entries[index];
+            if (entry.Text == text)
+            {
+                throw new StubApiException(400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message");
+            }
+
+            log.Entries[index] = entry with { Text = text, Edits = entry.Edits + 1 };
+            return new Message
+            {
+                Id = messageId,
+                Date = entry.Date.UtcDateTime,
+                EditDate = clock.GetUtcNow().UtcDateTime,
+                Chat = new Chat { Id = chatId, Type = chatId > 0 ? ChatType.Private : ChatType.Supergroup },
+                From = Bot,
+                Text = text,
+            };
+        }
+    }
+
+    /// <summary>Shows <paramref name="text"/> as the private chat's draft; empty shows "Thinking…".</summary>
+    public void SendMessageDraft(long chatId, long draftId, string text)
+    {
+        if (draftId == 0)
+        {
+            throw new StubApiException(400, "Bad Request: invalid draft identifier");
+        }
+
+        if (chatId < 0)
+        {
+            throw new StubApiException(400, "Bad Request: drafts can be sent only to private chats");
+        }
+
+        lock (_gate)
+        {
+            var log = _chats.TryGetValue(chatId, out var found) ? found : throw new StubApiException(400, "Bad Request: chat not found");
+            log.Draft = text.Length == 0 ? "Thinking…" : text;
+            log.DraftsShown++;
         }
     }
 
@@ -182,7 +243,9 @@ public sealed class StubBotApi(string token, TimeProvider clock)
     {
         lock (_gate)
         {
-            return _chats.TryGetValue(chatId, out var log) ? new StubTranscript(chatId, log.Entries.ToArray(), log.TypingActions) : null;
+            return _chats.TryGetValue(chatId, out var log)
+                ? new StubTranscript(chatId, log.Entries.ToArray(), log.TypingActions, log.Draft, log.DraftsShown)
+                : null;
         }
     }
 
@@ -206,5 +269,10 @@ public sealed class StubBotApi(string token, TimeProvider clock)
         public int NextMessageId { get; set; } = 1;
 
         public int TypingActions { get; set; }
+
+        /// <summary>What the chat's draft shows now; null when there is none.</summary>
+        public string? Draft { get; set; }
+
+        public int DraftsShown { get; set; }
     }
 }

@@ -60,20 +60,57 @@ public sealed class ScriptedAgent : IAgentClient
     }
 }
 
-/// <summary>A chat sender that records what each chat was sent, and fails when a test tells it to.</summary>
+/// <summary>
+/// A chat sender that records what each chat was sent, drafts and edits too, and fails when a test tells it to.
+/// Message ids count per chat from 1; an edit changes the text the chat shows for that message.
+/// </summary>
 public sealed class RecordingSender : IChatSender
 {
-    private readonly ConcurrentDictionary<long, ConcurrentQueue<string>> _sent = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, List<(int MessageId, string Text)>> _messages = [];
     private readonly ConcurrentQueue<(long ChatId, string Text)> _attempts = new();
+    private readonly ConcurrentQueue<(long ChatId, long DraftId, string Text)> _drafts = new();
+    private readonly ConcurrentQueue<(long ChatId, int MessageId, string Text, ReplyButton? Button)> _edits = new();
+    private readonly ConcurrentQueue<(string CallbackQueryId, string? Text)> _answers = new();
 
     /// <summary>Returns the outcome of the next send to a chat; null delivers.</summary>
     public Func<long, string, SendOutcome?>? Fail { get; set; }
 
-    public IReadOnlyList<string> SentTo(long chatId) => _sent.TryGetValue(chatId, out var sent) ? sent.ToArray() : [];
+    /// <summary>Whether a preview finds a turn free; by default it always does.</summary>
+    public Func<bool> PreviewHasTurn { get; set; } = () => true;
+
+    /// <summary>The messages sent to the chat, as first sent.</summary>
+    public IReadOnlyList<string> SentTo(long chatId)
+    {
+        lock (_gate)
+        {
+            return _messages.TryGetValue(chatId, out var sent) ? [.. sent.Select(m => m.Text)] : [];
+        }
+    }
+
+    /// <summary>What the chat shows: each message the bot sent, with its last edit.</summary>
+    public IReadOnlyList<string> ShownIn(long chatId)
+    {
+        lock (_gate)
+        {
+            if (!_messages.TryGetValue(chatId, out var sent))
+            {
+                return [];
+            }
+
+            return [.. sent.Select(m => _edits.LastOrDefault(e => e.ChatId == chatId && e.MessageId == m.MessageId) is { Text: { } edited } ? edited : m.Text)];
+        }
+    }
+
+    public IReadOnlyList<(long ChatId, long DraftId, string Text)> Drafts => _drafts.ToArray();
+
+    public IReadOnlyList<(long ChatId, int MessageId, string Text, ReplyButton? Button)> Edits => _edits.ToArray();
+
+    public IReadOnlyList<(string CallbackQueryId, string? Text)> Answers => _answers.ToArray();
 
     public int AttemptsTo(long chatId) => _attempts.Count(a => a.ChatId == chatId);
 
-    public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken)
+    public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, ReplyButton? button, CancellationToken cancellationToken)
     {
         _attempts.Enqueue((chatId, text));
         if (Fail?.Invoke(chatId, text) is { } failure)
@@ -81,8 +118,45 @@ public sealed class RecordingSender : IChatSender
             return Task.FromResult(failure);
         }
 
-        _sent.GetOrAdd(chatId, _ => new ConcurrentQueue<string>()).Enqueue(text);
-        return Task.FromResult(SendOutcome.Delivered(1));
+        lock (_gate)
+        {
+            if (!_messages.TryGetValue(chatId, out var sent))
+            {
+                sent = [];
+                _messages[chatId] = sent;
+            }
+
+            sent.Add((sent.Count + 1, text));
+            return Task.FromResult(SendOutcome.Delivered(sent.Count));
+        }
+    }
+
+    public Task<SendOutcome> EditTextAsync(long chatId, int messageId, string text, ReplyButton? button, bool preview, CancellationToken cancellationToken)
+    {
+        if (preview && !PreviewHasTurn())
+        {
+            return Task.FromResult<SendOutcome>(SendDeferred.Instance);
+        }
+
+        _edits.Enqueue((chatId, messageId, text, button));
+        return Task.FromResult(SendOutcome.Delivered(messageId));
+    }
+
+    public Task<SendOutcome> SendDraftAsync(long chatId, long draftId, string text, CancellationToken cancellationToken)
+    {
+        if (!PreviewHasTurn())
+        {
+            return Task.FromResult<SendOutcome>(SendDeferred.Instance);
+        }
+
+        _drafts.Enqueue((chatId, draftId, text));
+        return Task.FromResult(SendOutcome.Delivered(0));
+    }
+
+    public Task<SendOutcome> AnswerButtonAsync(string callbackQueryId, string? text, CancellationToken cancellationToken)
+    {
+        _answers.Enqueue((callbackQueryId, text));
+        return Task.FromResult(SendOutcome.Delivered(0));
     }
 
     public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken) => Task.FromResult(SendOutcome.Delivered(0));

@@ -112,4 +112,42 @@ public sealed class SendPacerTests
 
         Assert.True(turns[0] < TimeSpan.FromSeconds(1), $"a chat without a 429 waited {turns[0]}");
     }
+
+    [Fact]
+    public async Task A_preview_takes_a_turn_only_when_one_is_free_at_once_and_leaves_the_chat_one_for_its_reply()
+    {
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        // A private chat has three sends in any three seconds: two previews, and the third is the reply's.
+        Assert.True(pacer.TryTakeTurn(7));
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.True(pacer.TryTakeTurn(7));
+        _clock.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.False(pacer.TryTakeTurn(7));
+        var reply = await TurnsAsync(pacer, 7);
+        Assert.True(reply[0] < TimeSpan.FromMilliseconds(100), $"the reply waited {reply[0]}");
+
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.True(pacer.TryTakeTurn(7));
+    }
+
+    [Fact]
+    public async Task A_preview_never_goes_ahead_of_a_message_waiting_for_the_bots_turn()
+    {
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 1, PerChatPerSecond: 1000, PerGroupPerMinute: 1000), _clock);
+        await pacer.WaitTurnAsync(1, CancellationToken.None);
+        var waiting = pacer.WaitTurnAsync(2, CancellationToken.None);
+
+        Assert.False(pacer.TryTakeTurn(3));
+
+        while (!waiting.IsCompleted)
+        {
+            _clock.Advance(TimeSpan.FromMilliseconds(50));
+            await Task.Delay(1);
+        }
+
+        Assert.False(pacer.TryTakeTurn(3));
+        _clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.True(pacer.TryTakeTurn(3));
+    }
 }

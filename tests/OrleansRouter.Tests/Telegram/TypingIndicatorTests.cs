@@ -13,7 +13,16 @@ public sealed class TypingIndicatorTests
 
         public IReadOnlyList<DateTimeOffset> Actions => _actions.ToArray();
 
-        public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, CancellationToken cancellationToken) =>
+        public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, ReplyButton? button, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<SendOutcome> EditTextAsync(long chatId, int messageId, string text, ReplyButton? button, bool preview, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<SendOutcome> SendDraftAsync(long chatId, long draftId, string text, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task<SendOutcome> AnswerButtonAsync(string callbackQueryId, string? text, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
 
         public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken)
