@@ -10,6 +10,8 @@ namespace OrleansRouter.Grains;
 /// <param name="TraceParent">The W3C trace context of the update's arrival, when tracing is on: its later steps join that trace.</param>
 /// <param name="SenderId">The Telegram user who sent it (<c>from.id</c>), for the group admin check; null when not known.</param>
 /// <param name="SenderChatId">The chat it was sent on behalf of (<c>sender_chat.id</c>): the group itself for an anonymous admin, a channel for a channel post.</param>
+/// <param name="CallbackQueryId">A press of the Stop button under a placeholder: the query to answer. Its text is <c>/cancel</c>.</param>
+/// <param name="StoppedDraftId">A press of the stop button of a draft (Telegram's stopped_message_generation). Its text is <c>/cancel</c>.</param>
 [GenerateSerializer, Immutable, Alias("inbound-message")]
 public sealed record InboundMessage(
     [property: Id(0)] long UpdateId,
@@ -21,4 +23,10 @@ public sealed record InboundMessage(
     [property: Id(6)] long? MigrateToChatId = null,
     [property: Id(7)] string? TraceParent = null,
     [property: Id(8)] long? SenderId = null,
-    [property: Id(9)] long? SenderChatId = null);
+    [property: Id(9)] long? SenderChatId = null,
+    [property: Id(10)] string? CallbackQueryId = null,
+    [property: Id(11)] long? StoppedDraftId = null)
+{
+    /// <summary>The text a stop request carries: it is the <c>/cancel</c> command.</summary>
+    public const string CancelCommand = "/cancel";
+}

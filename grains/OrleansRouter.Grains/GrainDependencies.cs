@@ -1,3 +1,4 @@
+using OrleansRouter.Chats;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Grains.Chats;
@@ -20,4 +21,7 @@ public sealed record GrainDependencies(
     QueueGauge Gauge,
     DrainSignal Drain,
     TimeSpan ReminderPeriod,
-    RouterMetrics Metrics);
+    RouterMetrics Metrics)
+{
+    public StreamingOptions Streaming { get; init; } = new();
+}

@@ -33,6 +33,7 @@ internal sealed record ChatCommand(ChatCommandKind Kind, string? Argument, strin
             "start" => ChatCommandKind.Start,
             "reset" => ChatCommandKind.Reset,
             "persona" => ChatCommandKind.Persona,
+            "cancel" => ChatCommandKind.Cancel,
             _ when addressee is not null => ChatCommandKind.Other,
             _ => null,
         };
@@ -45,6 +46,9 @@ internal enum ChatCommandKind
     Start,
     Reset,
     Persona,
+
+    /// <summary>Stops the answer under way (see <see cref="ChatStop"/>).</summary>
+    Cancel,
 
     /// <summary>A command the router does not know, addressed to a bot by name: text for the agent if it is this bot.</summary>
     Other,

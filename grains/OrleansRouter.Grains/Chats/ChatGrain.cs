@@ -54,6 +54,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly CancellationTokenSource _deactivation = new();
     private string _chatHash = "";
 
+    /// <summary>Cancelled when the user stops the answer being followed; null while none is.</summary>
+    private CancellationTokenSource? _stopping;
+
     public ChatGrain(
         [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
         [PersistentState("reply", StorageNames.Chats)] IPersistentState<ReplyProgress> progress,
@@ -157,6 +160,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private async Task StoreAcceptedAsync(Acceptance accepted)
     {
+        // A stop request marks the answer it stops in the same write that stores it, so the stop survives a crash.
+        var stops = accepted.Item is { } request ? ChatStop.Target(State, request) : null;
+        if (stops is not null)
+        {
+            stops.StopRequested = true;
+            accepted.Item!.StopApplied = true;
+        }
+
         try
         {
             await PrepareFirstCallAsync(accepted.Item);
@@ -167,8 +178,19 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         }
         catch (Exception e)
         {
+            if (stops is not null)
+            {
+                stops.StopRequested = false;
+            }
+
             Undo(accepted, e);
             throw;
+        }
+
+        if (stops is not null)
+        {
+            _services.Metrics.StreamCancelled(ChatStop.How(accepted.Item!.Message));
+            _stopping?.Cancel();
         }
     }
 
@@ -490,8 +512,37 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 break;
         }
 
+        if (command.Kind == ChatCommandKind.Cancel)
+        {
+            await AnswerStopAsync(item, cancellationToken);
+            return true;
+        }
+
         await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
         return true;
+    }
+
+    /// <summary>
+    /// A stop request's own turn: it stopped the answer ahead of it when it was accepted, and says nothing more (a
+    /// button press is answered, so the user's app stops waiting); or there was nothing to stop, and the user is told.
+    /// </summary>
+    private async Task AnswerStopAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        var said = item.StopApplied ? null : ChatReplies.NothingToStop;
+        if (item.Message.CallbackQueryId is { } query)
+        {
+            await _sender.AnswerButtonAsync(query, said ?? "Stopped.", cancellationToken);
+            await CompleteAsync(item);
+            return;
+        }
+
+        if (said is null || item.Message.StoppedDraftId is not null)
+        {
+            await CompleteAsync(item);
+            return;
+        }
+
+        await ReplyAsync(item, said);
     }
 
     private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)
@@ -499,6 +550,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         // The map may have changed since the call was first made (a restart with a new map): fall back to the current persona.
         var persona = _services.Personas.Find(item.Persona) ?? CurrentPersona;
         var conversation = State.ConversationWith(persona.Name);
+        if (item.StopRequested)
+        {
+            await StopAsync(item, persona, conversation, partial: "", cancellationToken);
+            return;
+        }
 
         // Attempts that never came back (the process died during the call, again and again) count too.
         if (item.AgentAttempts >= _services.Options.RetryMaxAttempts)
@@ -519,19 +575,29 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             await SaveAsync();
         }
 
-        AgentOutcome outcome;
-        await using (_typing.Start(ChatId))
+        var followed = await FollowAgentAsync(item, persona, conversation, cancellationToken);
+        if (followed.Left)
         {
-            var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
-            outcome = await _agent.SendAsync(request, cancellationToken);
+            return;
         }
 
-        switch (outcome)
+        if (followed.Stopped)
+        {
+            await StopAsync(item, persona, conversation, followed.Partial, cancellationToken);
+            return;
+        }
+
+        switch (followed.Outcome)
         {
             case AgentReply reply:
                 conversation.ContextId = reply.ContextId ?? conversation.ContextId;
                 conversation.PendingTaskId = reply.AwaitsUser ? reply.TaskId : null;
                 await ReplyAsync(item, ChatReplies.FromAgent(reply));
+                break;
+            case AgentFailure { TaskNotFound: true } when item.TaskId is not null:
+                // The agent no longer knows the task it was answering with: the message goes again, as a new task.
+                item.TaskId = null;
+                item.AgentAttempts--;
                 break;
             case AgentFailure { Class: FailureClass.Fatal } when conversation.PendingTaskId is not null:
                 // The task the agent asked about is gone or over (not found, unsupported operation…): the
@@ -542,7 +608,178 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             case AgentFailure failure:
                 await OnAgentFailedAsync(item, persona, failure);
                 break;
+            default:
+                // The stream ended before the answer did: the task is followed again, backing off like any retry.
+                await OnAgentFailedAsync(item, persona, new AgentFailure(FailureClass.Transient, "stream_cut", "the stream ended before the task did"));
+                break;
         }
+    }
+
+    /// <summary>
+    /// Sends the message to the agent, or follows again the task it became, and shows the answer while it grows
+    /// (<see cref="ReplyPreview"/>). The task's id is stored the moment the stream names it. A silo that begins to
+    /// drain leaves the stream as soon as that is stored: another silo follows the task on. A stop from the user
+    /// ends it at once.
+    /// </summary>
+    private async Task<Followed> FollowAgentAsync(InboxItem item, Persona persona, Conversation conversation, CancellationToken cancellationToken)
+    {
+        var resumed = item.TaskId is not null;
+        using var span = RouterTracing.Source.StartActivity(resumed ? "a2a.resume" : "a2a.stream");
+        span?.SetTag("persona_tag", persona.Tag);
+        var events = !_services.Streaming.Enabled && !resumed
+            ? OneAnswerAsync(item, persona, conversation, cancellationToken)
+            : resumed
+                ? _agent.ResumeAsync(new AgentTask(persona, item.TaskId!, conversation.ContextId), cancellationToken)
+                : _agent.StreamAsync(new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId), cancellationToken);
+        if (resumed)
+        {
+            _services.Metrics.StreamResumed();
+            ChatLog.StreamResumed(_logger, _chatHash, persona.Tag, item.AgentAttempts);
+        }
+
+        var answer = new StreamedAnswer(_services.Streaming.MaxReplyChars);
+        var preview = new ReplyPreview(item, ChatId, _sender, _services.Streaming, _services.Clock, _services.Metrics, SaveAsync, () => SaveProgressAsync(item));
+        if (resumed)
+        {
+            preview.Opened();
+        }
+
+        using var stopping = new CancellationTokenSource();
+        using var leaving = new CancellationTokenSource();
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token, leaving.Token);
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onDrain = _services.Drain.Draining.Register(() => drained.TrySetResult());
+        _stopping = stopping;
+        if (item.StopRequested)
+        {
+            await stopping.CancelAsync();
+        }
+
+        IAsyncDisposable? typing = _typing.Start(ChatId);
+        var stream = events.GetAsyncEnumerator(reading.Token);
+        Task<bool>? next = null;
+        try
+        {
+            while (answer.Outcome is null)
+            {
+                // Waits for the next event, for the preview's turn, and, once the task is stored, for a drain.
+                next ??= stream.MoveNextAsync().AsTask();
+                if (!next.IsCompleted && preview.DueIn() != TimeSpan.Zero)
+                {
+                    List<Task> waits = [next];
+                    if (preview.DueIn() is { } due)
+                    {
+                        waits.Add(Task.Delay(due, _services.Clock, reading.Token));
+                    }
+
+                    if (item.TaskId is not null)
+                    {
+                        waits.Add(drained.Task);
+                    }
+
+                    await Task.WhenAny(waits);
+                }
+
+                if (!next.IsCompleted)
+                {
+                    if (item.TaskId is not null && _services.Drain.IsDraining)
+                    {
+                        ChatLog.StreamLeft(_logger, _chatHash, persona.Tag);
+                        return Followed.LeftToOthers;
+                    }
+
+                    if (preview.DueIn() == TimeSpan.Zero)
+                    {
+                        await preview.ShowAsync(answer, reading.Token);
+                        if (preview.Visible && typing is not null)
+                        {
+                            await typing.DisposeAsync();
+                            typing = null;
+                        }
+                    }
+
+                    continue;
+                }
+
+                var more = await next;
+                next = null;
+                if (!more)
+                {
+                    break;
+                }
+
+                if (!answer.Apply(stream.Current))
+                {
+                    continue;
+                }
+
+                if (item.TaskId is null && answer.TaskId is not null)
+                {
+                    item.TaskId = answer.TaskId;
+                    item.StreamStartedAt ??= _services.Clock.GetUtcNow();
+                    conversation.ContextId = answer.ContextId ?? conversation.ContextId;
+                    await SaveAsync();
+                    preview.Opened();
+                }
+                else if (resumed)
+                {
+                    // The task moved on: a cut after this counts as a new failure, not one more of the same.
+                    item.AgentAttempts = 1;
+                }
+
+                preview.Changed();
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return new Followed(null, Stopped: true, Partial: answer.Preview());
+        }
+        finally
+        {
+            _stopping = null;
+
+            // An event still being read is called off first: a stream cannot be closed in the middle of a read.
+            if (next is { IsCompleted: false })
+            {
+                await leaving.CancelAsync();
+                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            }
+
+            await stream.DisposeAsync();
+            if (typing is not null)
+            {
+                await typing.DisposeAsync();
+            }
+        }
+
+        if (item.StreamStartedAt is { } started && answer.Outcome is not null)
+        {
+            _services.Metrics.StreamEnded(_services.Clock.GetUtcNow() - started);
+        }
+
+        span?.SetTag("a2a.task_state", answer.State.ToString());
+        return new Followed(answer.Outcome, Stopped: false, Partial: "");
+    }
+
+    /// <summary>With streaming turned off: the agent is asked to answer in one piece, as one event.</summary>
+    private async IAsyncEnumerable<AgentStreamEvent> OneAnswerAsync(InboxItem item, Persona persona, Conversation conversation,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
+        yield return new AgentStreamEvent.Finished(await _agent.SendAsync(request, cancellationToken));
+    }
+
+    /// <summary>The user stopped the answer: the agent is asked to cancel its task, and the chat says it stopped.</summary>
+    private async Task StopAsync(InboxItem item, Persona persona, Conversation conversation, string partial, CancellationToken cancellationToken)
+    {
+        if (item.TaskId is { } taskId)
+        {
+            var cancelled = await _agent.CancelAsync(new AgentTask(persona, taskId, conversation.ContextId), cancellationToken);
+            ChatLog.StreamStopped(_logger, _chatHash, persona.Tag, cancelled is AgentFailure failure ? failure.Code : "canceled");
+        }
+
+        conversation.PendingTaskId = null;
+        await ReplyAsync(item, ChatReplies.Stopped(partial));
     }
 
     private async Task OnAgentFailedAsync(InboxItem item, Persona persona, AgentFailure failure)
@@ -578,8 +815,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             // Telegram trims messages; a part of nothing but whitespace would be refused as empty.
             if (!string.IsNullOrWhiteSpace(part))
             {
-                var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
-                if (await _sender.SendTextAsync(ChatId, part, replyTo, null, cancellationToken) is SendFailed failed)
+                if (await SendPartAsync(item, part, cancellationToken) is SendFailed failed)
                 {
                     await OnSendFailedAsync(item, failed);
                     return;
@@ -597,6 +833,29 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         ChatLog.Delivered(_logger, item.Message.UpdateId, _chatHash, (Now - item.Message.ReceivedAt).TotalMilliseconds);
         _services.Metrics.Delivered(Now - item.Message.ReceivedAt);
         await CompleteAsync(item);
+    }
+
+    /// <summary>
+    /// One part of a reply. The first part of an answer that showed in a group's placeholder replaces it (an edit
+    /// is safe to repeat after a crash, and takes the Stop button away); a placeholder that is gone (deleted, too
+    /// old) leaves the part to go as a message of its own. Every other part is a message, the first in a group
+    /// threaded to the message it answers.
+    /// </summary>
+    private async Task<SendOutcome> SendPartAsync(InboxItem item, string part, CancellationToken cancellationToken)
+    {
+        if (item.PartsDelivered == 0 && item.PlaceholderId is { } placeholder)
+        {
+            var edited = await _sender.EditTextAsync(ChatId, placeholder, part, null, preview: false, cancellationToken);
+            if (edited is not SendFailed { Class: FailureClass.Fatal, MigratedTo: null })
+            {
+                return edited;
+            }
+
+            item.PlaceholderId = null;
+        }
+
+        var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
+        return await _sender.SendTextAsync(ChatId, part, replyTo, null, cancellationToken);
     }
 
     private async Task OnSendFailedAsync(InboxItem item, SendFailed failed)
@@ -681,4 +940,13 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     }
 
     private void ReportQueue() => _queue.Report(State);
+
+    /// <summary>How following the agent ended: an outcome (null when the stream ended early), a stop, or left to another silo.</summary>
+    /// <param name="Partial">What a stopped answer had said so far.</param>
+    private sealed record Followed(AgentOutcome? Outcome, bool Stopped, string Partial)
+    {
+        public static Followed LeftToOthers { get; } = new(null, false, "") { Left = true };
+
+        public bool Left { get; private init; }
+    }
 }

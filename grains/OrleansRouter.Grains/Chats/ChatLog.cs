@@ -62,4 +62,16 @@ internal static partial class ChatLog
     [LoggerMessage(EventName = "chat.command_refused", Level = LogLevel.Information,
         Message = "Update {update_id} of chat {chat_id_hash}: {command} is for the group's admins, and the sender is not one ({admin_check})")]
     public static partial void CommandRefused(ILogger logger, long update_id, string chat_id_hash, string command, string admin_check);
+
+    [LoggerMessage(EventName = "a2a.stream_resumed", Level = LogLevel.Information,
+        Message = "Following the task of chat {chat_id_hash} on {persona_tag} again, attempt {attempt}")]
+    public static partial void StreamResumed(ILogger logger, string chat_id_hash, string persona_tag, int attempt);
+
+    [LoggerMessage(EventName = "a2a.stream_left", Level = LogLevel.Information,
+        Message = "The silo is draining: the task of chat {chat_id_hash} on {persona_tag} is left for another silo to follow")]
+    public static partial void StreamLeft(ILogger logger, string chat_id_hash, string persona_tag);
+
+    [LoggerMessage(EventName = "a2a.stream_stopped", Level = LogLevel.Information,
+        Message = "The user stopped the answer in chat {chat_id_hash} on {persona_tag}; the agent's task: {result}")]
+    public static partial void StreamStopped(ILogger logger, string chat_id_hash, string persona_tag, string result);
 }

@@ -9,7 +9,7 @@ internal static class ChatReplies
 {
     public static string Greeting(Persona persona) =>
         $"Hello! You are talking to {persona.Name}. Send a message to start.\n" +
-        "/reset starts a new conversation, /persona lists the personas you can switch to.";
+        "/reset starts a new conversation, /persona lists the personas you can switch to, /cancel stops an answer.";
 
     public static string Reset(Persona persona) => $"Started a new conversation with {persona.Name}.";
 
@@ -37,6 +37,14 @@ internal static class ChatReplies
     public const string Overflow =
         "Too many messages are waiting here, so your latest ones were not passed on. " +
         "Please wait for the answers, then send them again.";
+
+    /// <summary>What a group's placeholder says before the answer has any text.</summary>
+    public const string Thinking = "Thinking…";
+
+    public const string NothingToStop = "There is no answer under way to stop.";
+
+    /// <summary>A stopped answer keeps what it had said so far.</summary>
+    public static string Stopped(string partial) => string.IsNullOrWhiteSpace(partial) ? "Stopped." : $"{partial}\n\n(stopped)";
 
     public static string AgentUnavailable(Persona persona) =>
         $"Sorry, {persona.Name} could not answer this message. Please try again later.";

@@ -37,6 +37,30 @@ public sealed record InboxItem
     /// <summary>The last <see cref="ReplyProgress.Version"/> of this item that memory held when the chat state was written.</summary>
     [Id(11)] public long ProgressVersion { get; set; }
 
+    /// <summary>
+    /// The task the agent took the message on as, stored as soon as its stream names it: after a crash or on another
+    /// silo, the chat follows this task again rather than sending the message a second time.
+    /// </summary>
+    [Id(12)] public string? TaskId { get; set; }
+
+    /// <summary>In a group, the message that shows the answer while it grows; the reply's first part replaces it.</summary>
+    [Id(13)] public int? PlaceholderId { get; set; }
+
+    /// <summary>What the user has been shown of the answer while it grew: characters of each artifact, by artifact id.</summary>
+    [Id(14)] public Dictionary<string, int> Shown { get; set; } = [];
+
+    /// <summary>A digest of the text last shown while the answer grew, so the same text is never shown twice.</summary>
+    [Id(15)] public long ShownDigest { get; set; }
+
+    /// <summary>The user asked to stop this message's answer (<c>/cancel</c>, or the Stop button).</summary>
+    [Id(16)] public bool StopRequested { get; set; }
+
+    /// <summary>For a stop request itself: it stopped the message ahead of it, so it has nothing more to say.</summary>
+    [Id(17)] public bool StopApplied { get; set; }
+
+    /// <summary>When the agent's stream first opened, for its duration across resumes.</summary>
+    [Id(18)] public DateTimeOffset? StreamStartedAt { get; set; }
+
     public static InboxItem For(InboundMessage message, InboxItemKind kind) => new()
     {
         Message = message,

@@ -28,6 +28,11 @@ public sealed record ReplyProgress
 
     [Id(5)] public string? LastFailure { get; set; }
 
+    /// <summary>While the answer streams: what the user has been shown (see <see cref="InboxItem.Shown"/>).</summary>
+    [Id(6)] public Dictionary<string, int> Shown { get; set; } = [];
+
+    [Id(7)] public long ShownDigest { get; set; }
+
     /// <summary>Takes the item's progress, one version on: what the next write of this record stores.</summary>
     public void Record(InboxItem item)
     {
@@ -38,20 +43,30 @@ public sealed record ReplyProgress
         SendAttempts = item.SendAttempts;
         NextAttemptAt = item.NextAttemptAt;
         LastFailure = item.LastFailure;
+        Shown = new Dictionary<string, int>(item.Shown);
+        ShownDigest = item.ShownDigest;
     }
 
     /// <summary>
     /// On activation: gives the item the progress stored here when it is this item's and newer than what the chat
-    /// state holds. Old state (no such record, or a reply stored before it existed) stays as it was read.
+    /// state holds: how far its reply got, or, while its answer streams, what the user was shown of it. Old state
+    /// (no such record, or a reply stored before it existed) stays as it was read.
     /// </summary>
     public void ApplyTo(InboxItem item)
     {
-        if (item.Stage != InboxStage.Replying || AgentMessageId != item.AgentMessageId || Version <= item.ProgressVersion)
+        if (item.Stage == InboxStage.Received || AgentMessageId != item.AgentMessageId || Version <= item.ProgressVersion)
         {
             return;
         }
 
         item.ProgressVersion = Version;
+        item.Shown = new Dictionary<string, int>(Shown);
+        item.ShownDigest = ShownDigest;
+        if (item.Stage != InboxStage.Replying)
+        {
+            return;
+        }
+
         item.PartsDelivered = PartsDelivered;
         item.SendAttempts = SendAttempts;
         item.NextAttemptAt = NextAttemptAt;

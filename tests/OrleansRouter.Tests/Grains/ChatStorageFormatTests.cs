@@ -39,10 +39,14 @@ public sealed class ChatStorageFormatTests(ChatCluster cluster) : IClassFixture<
     [Fact]
     public void Reply_progress_crosses_releases_both_ways()
     {
-        var progress = new ReplyProgress { AgentMessageId = "m-1", Version = 3, PartsDelivered = 2, SendAttempts = 1, NextAttemptAt = At(5), LastFailure = "429" };
+        var progress = new ReplyProgress
+        {
+            AgentMessageId = "m-1", Version = 3, PartsDelivered = 2, SendAttempts = 1, NextAttemptAt = At(5), LastFailure = "429",
+            Shown = new() { ["artifact-0"] = 120 }, ShownDigest = -42,
+        };
 
-        Assert.Equal(progress, _previous.Deserialize<ReplyProgress>(Plain.Serialize(progress)));
-        Assert.Equal(progress, Plain.Deserialize<ReplyProgress>(_previous.Serialize(progress)));
+        Assert.Equal(Canonical(progress), Canonical(_previous.Deserialize<ReplyProgress>(Plain.Serialize(progress))));
+        Assert.Equal(Canonical(progress), Canonical(Plain.Deserialize<ReplyProgress>(_previous.Serialize(progress))));
     }
 
     [Fact]
@@ -66,7 +70,7 @@ public sealed class ChatStorageFormatTests(ChatCluster cluster) : IClassFixture<
     }
 
     /// <summary>Records holding lists compare by reference: compare what they hold, as text.</summary>
-    private string Canonical(ChatState? state) => Plain.Serialize(state).ToString();
+    private string Canonical<T>(T? state) => Plain.Serialize(state).ToString();
 
     private static DateTimeOffset At(int seconds) => new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero).AddSeconds(seconds).AddTicks(1234);
 
@@ -94,8 +98,20 @@ public sealed class ChatStorageFormatTests(ChatCluster cluster) : IClassFixture<
             ReplyParts = ["part one", "part two"],
             PartsDelivered = 1,
             ProgressVersion = 4,
+            TaskId = "task-1",
+            PlaceholderId = 17,
+            Shown = new() { ["artifact-0"] = 300, ["notes"] = 12 },
+            ShownDigest = -7,
+            StopRequested = true,
+            StreamStartedAt = At(2),
         });
         state.Inbox.Add(new InboxItem { Message = Message(chat, "next", updateId: 9_128) with { ReceivedAt = At(1) }, AgentMessageId = "m-2", Kind = InboxItemKind.OverflowNotice });
+        state.Inbox.Add(new InboxItem
+        {
+            Message = Message(chat, "/cancel", updateId: 9_129) with { ReceivedAt = At(2), CallbackQueryId = "callback-7", StoppedDraftId = 99 },
+            AgentMessageId = "m-3",
+            StopApplied = true,
+        });
         state.Conversations["other"] = new Conversation { ContextId = "ctx", PendingTaskId = "task" };
         state.Conversations["echo"] = new Conversation();
         state.DeadLetters.Add(new DeadLetter(Message(chat, "lost", updateId: 9_001) with { ReceivedAt = At(-60) }, InboxStage.Calling, "agent 500: boom", At(-30)));

@@ -45,6 +45,8 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public virtual TimeProvider Clock => TimeProvider.System;
 
+    public virtual StreamingOptions Streaming => new();
+
     public static long NewChatId() => Interlocked.Increment(ref _nextChatId);
 
     /// <summary>How often a chat with pending work is woken by its reminder.</summary>
@@ -58,7 +60,10 @@ public abstract class RouterCluster : IAsyncLifetime
         Metrics = new RouterMetrics(Gauge, Clock);
         builder.ConfigureSiloHost((_, host) =>
         {
-            host.Services.AddSingleton(new GrainDependencies(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics));
+            host.Services.AddSingleton(new GrainDependencies(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics)
+            {
+                Streaming = Streaming,
+            });
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();

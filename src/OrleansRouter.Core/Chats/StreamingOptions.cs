@@ -1,0 +1,26 @@
+namespace OrleansRouter.Chats;
+
+/// <summary>How a streamed answer is shown while it grows (<c>A2A_STREAMING</c>, <c>STREAM_*</c>).</summary>
+public sealed record StreamingOptions
+{
+    /// <summary>Whether agents whose card says they stream are asked to; off, every agent is asked to answer in one piece.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>The least time between two updates of a private chat's draft: about one a second, as Telegram asks.</summary>
+    public TimeSpan PreviewInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The least time between two edits of a group's placeholder: a group gets twenty messages a minute.</summary>
+    public TimeSpan GroupPreviewInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a group's answer may take before a placeholder is sent for it: an agent that answers within it costs
+    /// the group one message, not two.
+    /// </summary>
+    public TimeSpan PlaceholderGrace { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Telegram drops a draft after about 30 s without an update: one that has not changed is sent again after this.</summary>
+    public TimeSpan DraftKeepAlive { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The longest reply text shown, notice included: the A2A client's <c>A2A_MAX_REPLY_CHARS</c>.</summary>
+    public int MaxReplyChars { get; init; } = 16_384;
+}
