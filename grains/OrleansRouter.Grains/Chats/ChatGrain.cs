@@ -42,6 +42,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly CoalescingWriter _progressWriter;
     private readonly SerialGate _reminders = new();
     private readonly QueueReport _queue;
+    private readonly GrainServices _adapters;
 
     /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
     private readonly Dictionary<long, Task> _storing = [];
@@ -54,8 +55,8 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly CancellationTokenSource _deactivation = new();
     private string _chatHash = "";
 
-    /// <summary>Cancelled when the user stops the answer being followed; null while none is.</summary>
-    private CancellationTokenSource? _stopping;
+    /// <summary>The answer being followed, for a stop request to end; null while none is.</summary>
+    private AnswerFollower? _following;
 
     public ChatGrain(
         [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
@@ -80,6 +81,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _progress = progress;
         _progressWriter = new CoalescingWriter(() => _progress.WriteStateAsync());
         _queue = new QueueReport(services.Gauge);
+        _adapters = new GrainServices(services, agent, sender, typing, logger);
     }
 
     private long ChatId => this.GetPrimaryKeyLong();
@@ -190,7 +192,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         if (stops is not null)
         {
             _services.Metrics.StreamCancelled(ChatStop.How(accepted.Item!.Message));
-            _stopping?.Cancel();
+            _following?.Stop();
         }
     }
 
@@ -575,7 +577,19 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             await SaveAsync();
         }
 
-        var followed = await FollowAgentAsync(item, persona, conversation, cancellationToken);
+        using var following = new AnswerFollower(item, conversation, persona, ChatId, _chatHash,
+            _adapters, SaveAsync, () => SaveProgressAsync(item));
+        _following = following;
+        Followed followed;
+        try
+        {
+            followed = await following.FollowAsync(cancellationToken);
+        }
+        finally
+        {
+            _following = null;
+        }
+
         if (followed.Left)
         {
             return;
@@ -613,160 +627,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 await OnAgentFailedAsync(item, persona, new AgentFailure(FailureClass.Transient, "stream_cut", "the stream ended before the task did"));
                 break;
         }
-    }
-
-    /// <summary>
-    /// Sends the message to the agent, or follows again the task it became, and shows the answer while it grows
-    /// (<see cref="ReplyPreview"/>). The task's id is stored the moment the stream names it. A silo that begins to
-    /// drain leaves the stream as soon as that is stored: another silo follows the task on. A stop from the user
-    /// ends it at once.
-    /// </summary>
-    private async Task<Followed> FollowAgentAsync(InboxItem item, Persona persona, Conversation conversation, CancellationToken cancellationToken)
-    {
-        var resumed = item.TaskId is not null;
-        using var span = RouterTracing.Source.StartActivity(resumed ? "a2a.resume" : "a2a.stream");
-        span?.SetTag("persona_tag", persona.Tag);
-        var events = !_services.Streaming.Enabled && !resumed
-            ? OneAnswerAsync(item, persona, conversation, cancellationToken)
-            : resumed
-                ? _agent.ResumeAsync(new AgentTask(persona, item.TaskId!, conversation.ContextId), cancellationToken)
-                : _agent.StreamAsync(new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId), cancellationToken);
-        if (resumed)
-        {
-            _services.Metrics.StreamResumed();
-            ChatLog.StreamResumed(_logger, _chatHash, persona.Tag, item.AgentAttempts);
-        }
-
-        var answer = new StreamedAnswer(_services.Streaming.MaxReplyChars);
-        var preview = new ReplyPreview(item, ChatId, _sender, _services.Streaming, _services.Clock, _services.Metrics, SaveAsync, () => SaveProgressAsync(item));
-        if (resumed)
-        {
-            preview.Opened();
-        }
-
-        using var stopping = new CancellationTokenSource();
-        using var leaving = new CancellationTokenSource();
-        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token, leaving.Token);
-        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onDrain = _services.Drain.Draining.Register(() => drained.TrySetResult());
-        _stopping = stopping;
-        if (item.StopRequested)
-        {
-            await stopping.CancelAsync();
-        }
-
-        IAsyncDisposable? typing = _typing.Start(ChatId);
-        var stream = events.GetAsyncEnumerator(reading.Token);
-        Task<bool>? next = null;
-        try
-        {
-            while (answer.Outcome is null)
-            {
-                // Waits for the next event, for the preview's turn, and, once the task is stored, for a drain.
-                next ??= stream.MoveNextAsync().AsTask();
-                if (!next.IsCompleted && preview.DueIn() != TimeSpan.Zero)
-                {
-                    List<Task> waits = [next];
-                    if (preview.DueIn() is { } due)
-                    {
-                        waits.Add(Task.Delay(due, _services.Clock, reading.Token));
-                    }
-
-                    if (item.TaskId is not null)
-                    {
-                        waits.Add(drained.Task);
-                    }
-
-                    await Task.WhenAny(waits);
-                }
-
-                if (!next.IsCompleted)
-                {
-                    if (item.TaskId is not null && _services.Drain.IsDraining)
-                    {
-                        ChatLog.StreamLeft(_logger, _chatHash, persona.Tag);
-                        return Followed.LeftToOthers;
-                    }
-
-                    if (preview.DueIn() == TimeSpan.Zero)
-                    {
-                        await preview.ShowAsync(answer, reading.Token);
-                        if (preview.Visible && typing is not null)
-                        {
-                            await typing.DisposeAsync();
-                            typing = null;
-                        }
-                    }
-
-                    continue;
-                }
-
-                var more = await next;
-                next = null;
-                if (!more)
-                {
-                    break;
-                }
-
-                if (!answer.Apply(stream.Current))
-                {
-                    continue;
-                }
-
-                if (item.TaskId is null && answer.TaskId is not null)
-                {
-                    item.TaskId = answer.TaskId;
-                    item.StreamStartedAt ??= _services.Clock.GetUtcNow();
-                    conversation.ContextId = answer.ContextId ?? conversation.ContextId;
-                    await SaveAsync();
-                    preview.Opened();
-                }
-                else if (resumed)
-                {
-                    // The task moved on: a cut after this counts as a new failure, not one more of the same.
-                    item.AgentAttempts = 1;
-                }
-
-                preview.Changed();
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return new Followed(null, Stopped: true, Partial: answer.Preview());
-        }
-        finally
-        {
-            _stopping = null;
-
-            // An event still being read is called off first: a stream cannot be closed in the middle of a read.
-            if (next is { IsCompleted: false })
-            {
-                await leaving.CancelAsync();
-                await ((Task)next).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
-            }
-
-            await stream.DisposeAsync();
-            if (typing is not null)
-            {
-                await typing.DisposeAsync();
-            }
-        }
-
-        if (item.StreamStartedAt is { } started && answer.Outcome is not null)
-        {
-            _services.Metrics.StreamEnded(_services.Clock.GetUtcNow() - started);
-        }
-
-        span?.SetTag("a2a.task_state", answer.State.ToString());
-        return new Followed(answer.Outcome, Stopped: false, Partial: "");
-    }
-
-    /// <summary>With streaming turned off: the agent is asked to answer in one piece, as one event.</summary>
-    private async IAsyncEnumerable<AgentStreamEvent> OneAnswerAsync(InboxItem item, Persona persona, Conversation conversation,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
-        yield return new AgentStreamEvent.Finished(await _agent.SendAsync(request, cancellationToken));
     }
 
     /// <summary>The user stopped the answer: the agent is asked to cancel its task, and the chat says it stopped.</summary>
@@ -940,13 +800,4 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     }
 
     private void ReportQueue() => _queue.Report(State);
-
-    /// <summary>How following the agent ended: an outcome (null when the stream ended early), a stop, or left to another silo.</summary>
-    /// <param name="Partial">What a stopped answer had said so far.</param>
-    private sealed record Followed(AgentOutcome? Outcome, bool Stopped, string Partial)
-    {
-        public static Followed LeftToOthers { get; } = new(null, false, "") { Left = true };
-
-        public bool Left { get; private init; }
-    }
 }
