@@ -34,6 +34,9 @@ public static class ConfigKeys
     public const string GroupCommands = "GROUP_COMMANDS";
     public const string A2AMaxResponseBytes = "A2A_MAX_RESPONSE_BYTES";
     public const string A2AMaxReplyChars = "A2A_MAX_REPLY_CHARS";
+    public const string A2AStreaming = "A2A_STREAMING";
+    public const string StreamPreviewIntervalMs = "STREAM_PREVIEW_INTERVAL_MS";
+    public const string StreamGroupPreviewIntervalMs = "STREAM_GROUP_PREVIEW_INTERVAL_MS";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
     public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
@@ -124,6 +127,12 @@ public static class ConfigKeys
             { Default = "1048576", Range = new(16_384, 67_108_864) },
         new(A2AMaxReplyChars, "The longest agent reply shown to the user, 1024 to 1048576, notice included;")
             { Default = "16384", Range = new(1024, 1_048_576) },
+        new(A2AStreaming, "on: an agent whose card says capabilities.streaming streams its answers, shown as they grow;")
+            { Default = "on", Choices = ["on", "off"] },
+        new(StreamPreviewIntervalMs, "The least time between two updates of a private chat's draft while an answer streams.")
+            { Default = "1000", Range = new(250, 60_000) },
+        new(StreamGroupPreviewIntervalMs, "The least time between two edits of a group's placeholder while an answer streams.")
+            { Default = "3000", Range = new(1000, 60_000) },
         new(OrleansClustering, "How silos find each other: localhost (one silo, development clustering) or redis (any number of silos).")
             { LocalDefault = "localhost", DeployedDefault = "redis", Choices = ["localhost", "redis"] },
         new(OrleansStorage, "Where grain state and reminders live: memory (lost when the silo stops) or redis (survives crashes and restarts).")

@@ -1,4 +1,5 @@
 using OrleansRouter.Agents.A2A;
+using OrleansRouter.Chats;
 using OrleansRouter.Personas;
 using OrleansRouter.Queues;
 
@@ -22,6 +23,9 @@ public sealed record RouterSettings
     public Ingress.IngressOptions Ingress { get; init; } = new();
 
     public required A2AClientOptions A2A { get; init; }
+
+    /// <summary>Whether agents that can stream do, and how a growing answer is shown.</summary>
+    public StreamingOptions Streaming { get; init; } = new();
 
     public required ClusterSettings Cluster { get; init; }
 

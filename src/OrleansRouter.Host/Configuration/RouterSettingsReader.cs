@@ -88,6 +88,7 @@ public sealed class RouterSettingsReader
         var queue = QueueSettingsReader.Read(_values);
         var ingress = IngressSettingsReader.Read(_values);
         var a2a = A2ASettingsReader.Read(_values);
+        var streaming = StreamingSettingsReader.Read(_values, a2a);
         var cluster = ClusterSettingsReader.Read(_values);
         var chats = ChatSettingsReader.Read(_values);
         var logging = LoggingSettingsReader.Read(_values);
@@ -106,7 +107,7 @@ public sealed class RouterSettingsReader
         SecretRotation.Check(_values, _agentTokenKeys);
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null || a2a is null
-            || cluster is null || chats is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null
+            || streaming is null || cluster is null || chats is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null
             || health is null || tlsFailed)
         {
             return null;
@@ -121,6 +122,7 @@ public sealed class RouterSettingsReader
             Queue = queue,
             Ingress = ingress,
             A2A = a2a,
+            Streaming = streaming,
             Cluster = cluster with { Tls = tls },
             Chats = chats,
             Http = http,

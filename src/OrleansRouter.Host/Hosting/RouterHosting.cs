@@ -44,7 +44,10 @@ public static class RouterHosting
         services.AddSingleton<QueueGauge>();
         services.AddSingleton<RouterMetrics>();
         services.AddSingleton<DrainSignal>();
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainDependencies>(provider, settings.Cluster.ChatReminderPeriod));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainDependencies>(provider, settings.Cluster.ChatReminderPeriod) with
+        {
+            Streaming = settings.Streaming,
+        });
         services.AddSingleton<RouterHealth>();
         services.AddOperatorAccess(settings.Dashboard);
         services.AddSingleton<HealthAudience>();

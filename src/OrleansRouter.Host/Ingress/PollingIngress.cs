@@ -30,7 +30,7 @@ public sealed class PollingIngress(
     /// <summary>How long one getUpdates waits for an update to arrive.</summary>
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(25);
 
-    private static readonly UpdateType[] AllowedUpdates = [UpdateType.Message];
+    private static readonly UpdateType[] AllowedUpdates = UpdateTranslator.Wanted;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -20,7 +20,7 @@ public sealed class WebhookRegistration(ITelegramBotClient bot, TelegramSettings
             {
                 await bot.SetWebhook(
                     settings.WebhookUrl!.AbsoluteUri,
-                    allowedUpdates: [UpdateType.Message],
+                    allowedUpdates: UpdateTranslator.Wanted,
                     secretToken: settings.WebhookSecret,
                     cancellationToken: stoppingToken);
                 HostLog.WebhookSet(logger, settings.WebhookUrl.GetLeftPart(UriPartial.Path));

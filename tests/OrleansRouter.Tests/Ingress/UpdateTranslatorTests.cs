@@ -82,4 +82,62 @@ public sealed class UpdateTranslatorTests
 
         Assert.Equal("look", UpdateTranslator.Translate(update, Now)!.Text);
     }
+
+    private static Update ParseUpdate(JsonObject update) => JsonSerializer.Deserialize<Update>(update.ToJsonString(), JsonBotAPI.Options)!;
+
+    [Fact]
+    public void A_press_of_the_stop_button_under_a_placeholder_is_the_chats_cancel_with_the_query_to_answer()
+    {
+        var update = ParseUpdate(new JsonObject
+        {
+            ["update_id"] = 78,
+            ["callback_query"] = new JsonObject
+            {
+                ["id"] = "q-1",
+                ["from"] = new JsonObject { ["id"] = 9, ["is_bot"] = false, ["first_name"] = "T" },
+                ["message"] = new JsonObject { ["message_id"] = 31, ["date"] = 1_760_000_000, ["chat"] = new JsonObject { ["id"] = -100, ["type"] = "supergroup", ["title"] = "G" } },
+                ["chat_instance"] = "i",
+                ["data"] = "stop",
+            },
+        });
+
+        var translated = UpdateTranslator.Translate(update, Now);
+
+        Assert.NotNull(translated);
+        Assert.Equal((78L, -100L, 31, "/cancel", 9L, "q-1", true), (translated.UpdateId, translated.ChatId, translated.MessageId, translated.Text,
+            translated.SenderId, translated.CallbackQueryId, translated.IsGroup));
+    }
+
+    [Fact]
+    public void A_press_of_a_drafts_stop_button_is_the_private_chats_cancel()
+    {
+        var update = ParseUpdate(new JsonObject
+        {
+            ["update_id"] = 79,
+            ["stopped_message_generation"] = new JsonObject { ["chat"] = new JsonObject { ["id"] = 42, ["type"] = "private", ["first_name"] = "T" }, ["draft_id"] = 5 },
+        });
+
+        var translated = UpdateTranslator.Translate(update, Now);
+
+        Assert.NotNull(translated);
+        Assert.Equal((42L, "/cancel", 42L, 5L), (translated.ChatId, translated.Text, translated.SenderId, translated.StoppedDraftId));
+    }
+
+    [Fact]
+    public void A_button_press_with_other_data_is_not_routed()
+    {
+        var update = ParseUpdate(new JsonObject
+        {
+            ["update_id"] = 80,
+            ["callback_query"] = new JsonObject
+            {
+                ["id"] = "q-2",
+                ["from"] = new JsonObject { ["id"] = 9, ["is_bot"] = false, ["first_name"] = "T" },
+                ["chat_instance"] = "i",
+                ["data"] = "something else",
+            },
+        });
+
+        Assert.Null(UpdateTranslator.Translate(update, Now));
+    }
 }
