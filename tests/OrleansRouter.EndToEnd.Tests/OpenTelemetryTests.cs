@@ -44,9 +44,12 @@ public sealed class OpenTelemetryTests
 
         // Protobuf keeps strings as UTF-8 bytes: the span of the reply's sendMessage call shows in the raw bytes.
         string Text(string path) => Encoding.UTF8.GetString([.. received.Where(r => r.Path == path).SelectMany(r => r.Body)]);
+        // The reply's sendMessage, not the drafts before it (sendMessageDraft), which the streaming echo agent causes.
+        bool ReplySpanArrived() => received.Where(r => r.Path == "/v1/traces").SelectMany(r => OtlpSpans.Parse(r.Body))
+            .Any(s => s.Attributes.GetValueOrDefault("url.full", "").EndsWith("/bot[redacted]/sendMessage", StringComparison.Ordinal));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!(Text("/v1/traces").Contains("/bot[redacted]/sendMessage", StringComparison.Ordinal) && Text("/v1/metrics").Length > 0
-            && Text("/v1/logs").Contains("deploy.audit", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        while (!(ReplySpanArrived() && Text("/v1/metrics").Length > 0 && Text("/v1/logs").Contains("deploy.audit", StringComparison.Ordinal))
+            && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }

@@ -48,4 +48,29 @@ public sealed class StubModeTests
         var expected = Enumerable.Range(1, 5).Select(i => $"echo #{i}: {Traffic.Text(i)}").ToList();
         Assert.All(chats, chat => Assert.Equal(expected, replies[chat]));
     }
+
+    [Fact]
+    public async Task The_echo_streams_into_a_draft_and_the_reply_arrives_once()
+    {
+        await using var router = RouterProcess.Start(new Dictionary<string, string> { ["ROUTER_ENV"] = "local" });
+        await router.WaitForHealthyAsync();
+
+        using var posted = await Http.PostAsJsonAsync(new Uri(router.HttpUrl, "/stub/chats/42/messages"), new { text = "one two three four five" });
+        posted.EnsureSuccessStatusCode();
+
+        JsonObject? transcript = null;
+        await Traffic.WaitUntilAsync(
+            async () =>
+            {
+                transcript = await Http.GetFromJsonAsync<JsonObject>(new Uri(router.HttpUrl, "/stub/chats/42/transcript"));
+                return transcript!["messages"]!.AsArray().Any(m => m!["from"]!.GetValue<string>() == "bot");
+            },
+            TimeSpan.FromSeconds(60),
+            () => $"no reply\n{router.Output}");
+
+        var bot = transcript!["messages"]!.AsArray().Where(m => m!["from"]!.GetValue<string>() == "bot").ToList();
+        Assert.Equal("echo #1: one two three four five", Assert.Single(bot)!["text"]!.GetValue<string>());
+        Assert.True(transcript["drafts_shown"]!.GetValue<int>() >= 1, transcript.ToJsonString());
+        Assert.Null(transcript["draft"]);
+    }
 }

@@ -68,7 +68,7 @@ public sealed class WebhookTests : IAsyncLifetime
         var registered = _cluster.Telegram.Webhook!;
         Assert.Equal(_webhook.AbsoluteUri, registered["url"]!.GetValue<string>());
         Assert.Equal(Secret, registered["secret_token"]!.GetValue<string>());
-        Assert.Equal(["message"], registered["allowed_updates"]!.AsArray().Select(u => u!.GetValue<string>()));
+        Assert.Equal(["message", "callback_query", "stopped_message_generation"], registered["allowed_updates"]!.AsArray().Select(u => u!.GetValue<string>()));
     }
 
     [Fact]

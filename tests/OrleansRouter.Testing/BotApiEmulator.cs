@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Http;
 namespace OrleansRouter.Testing;
 
 /// <summary>
-/// Telegram's flood limits as the emulator enforces them, counting messages, edits and drafts alike: sends in the
-/// last second in all; per private chat about <paramref name="PerChatPerSecond"/> a second with the short bursts
+/// Telegram's flood limits as the emulator enforces them, counting messages and edits alike, and drafts only against
+/// their chat (Telegram documents the bot's limit for messages, and none for drafts): sends in the last second in all; per private chat about <paramref name="PerChatPerSecond"/> a second with the short bursts
 /// Telegram allows (so many times three in any three seconds); per group <paramref name="PerGroupPerMinute"/> in any minute.
 /// </summary>
 public sealed record FloodLimits(int PerSecond, int PerChatPerSecond, int PerGroupPerMinute = 20);
@@ -46,7 +46,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private int _typing;
     private int _tooManyRequests;
     private JsonObject? _webhook;
-    private readonly Queue<(DateTimeOffset At, long ChatId)> _recentSends = new();
+    private readonly Queue<(DateTimeOffset At, long ChatId, bool CountsForBot)> _recentSends = new();
 
     /// <summary>A chat may have a burst of sends, so long as they average its limit over this long.</summary>
     private static readonly TimeSpan ChatBurst = TimeSpan.FromSeconds(3);
@@ -488,7 +488,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
 
         lock (_gate)
         {
-            if (Flooded(chatId.Value))
+            if (Flooded(chatId.Value, countsForBot: false))
             {
                 _tooManyRequests++;
                 return Error(429, "Too Many Requests: retry after 1", new JsonObject { ["retry_after"] = 1 });
@@ -522,7 +522,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
         (parameters["reply_markup"] is JsonValue json ? JsonNode.Parse(json.ToString()) : parameters["reply_markup"])?["inline_keyboard"]?[0]?[0]?["text"]?.GetValue<string>();
 
     /// <summary>Counts this send against the limits; true when it is one too many.</summary>
-    private bool Flooded(long chatId)
+    private bool Flooded(long chatId, bool countsForBot = true)
     {
         if (Limits is not { } limits)
         {
@@ -535,16 +535,16 @@ public sealed class BotApiEmulator : IAsyncDisposable
             _recentSends.Dequeue();
         }
 
-        var lastSecond = _recentSends.Count(s => s.At > now - TimeSpan.FromSeconds(1));
+        var lastSecond = _recentSends.Count(s => s.CountsForBot && s.At > now - TimeSpan.FromSeconds(1));
         var chat = chatId < 0
             ? _recentSends.Count(s => s.ChatId == chatId) >= limits.PerGroupPerMinute
             : _recentSends.Count(s => s.ChatId == chatId && s.At > now - ChatBurst) >= limits.PerChatPerSecond * ChatBurst.TotalSeconds;
-        if (lastSecond >= limits.PerSecond || chat)
+        if ((countsForBot && lastSecond >= limits.PerSecond) || chat)
         {
             return true;
         }
 
-        _recentSends.Enqueue((now, chatId));
+        _recentSends.Enqueue((now, chatId, countsForBot));
         return false;
     }
 

@@ -24,9 +24,12 @@ public sealed class SiloCluster : IAsyncDisposable
     public IEnumerable<RouterProcess> Running => _all.Where(s => !s.HasExited);
 
     /// <param name="extra">Settings every silo gets on top of <see cref="Environment"/>.</param>
-    public static async Task<SiloCluster> StartAsync(int silos, TimeSpan? agentDelay = null, IReadOnlyDictionary<string, string>? extra = null)
+    /// <param name="agent">Sets the agent up before the first silo reads its card (to stream, say).</param>
+    public static async Task<SiloCluster> StartAsync(int silos, TimeSpan? agentDelay = null, IReadOnlyDictionary<string, string>? extra = null,
+        Action<A2ATestAgent>? agent = null)
     {
         var cluster = new SiloCluster(await RouterSurroundings.StartAsync(RedisUse.Durable, agentDelay));
+        agent?.Invoke(cluster.Agent);
         for (var i = 0; i < silos; i++)
         {
             cluster.Start(extra: extra);

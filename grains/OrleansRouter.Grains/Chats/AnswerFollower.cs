@@ -118,6 +118,10 @@ internal sealed class AnswerFollower(
                     await Task.WhenAny(waits);
                 }
 
+                // Stopped (or deactivating): leave at once. The read under way ends in the finally below; waiting on
+                // here would find the delay over every time and spin, holding the chat's turn.
+                reading.Token.ThrowIfCancellationRequested();
+
                 if (!next.IsCompleted)
                 {
                     if (item.TaskId is not null && services.Dependencies.Drain.IsDraining)

@@ -28,6 +28,7 @@ internal sealed class ReplyPreview(
 
     private DateTimeOffset? _dueAt;
     private DateTimeOffset _shownAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _notBefore = DateTimeOffset.MaxValue;
     private int _changes;
     private bool _failed;
 
@@ -45,15 +46,22 @@ internal sealed class ReplyPreview(
     public void Opened()
     {
         var now = clock.GetUtcNow();
-        _dueAt ??= InGroup && item.PlaceholderId is null ? now + options.PlaceholderGrace : now;
+        _notBefore = InGroup && item.PlaceholderId is null ? now + options.PlaceholderGrace : now;
+        _dueAt ??= _notBefore;
     }
 
     /// <summary>The answer changed: it is shown at the next turn the interval allows.</summary>
     public void Changed()
     {
         _changes++;
+        if (_notBefore == DateTimeOffset.MaxValue)
+        {
+            // The agent has not taken the message on as a task: nothing to show yet.
+            return;
+        }
+
         var now = clock.GetUtcNow();
-        var next = _shownAt + Interval > now ? _shownAt + Interval : now;
+        var next = Latest(_shownAt + Interval, _notBefore, now);
 
         // A change brings the next preview forward from a draft's keep-alive, to the next turn the interval allows.
         if (!_failed && (_dueAt is null || next < _dueAt))
@@ -149,6 +157,8 @@ internal sealed class ReplyPreview(
             _dueAt = from + options.DraftKeepAlive;
         }
     }
+
+    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) => a > b ? (a > c ? a : c) : (b > c ? b : c);
 
     /// <summary>A preview holds one message: past Telegram's limit it shows the part being written, the last one.</summary>
     private static string ShownPart(string text) => text.Length <= MessageSplitter.MaxLength ? text : MessageSplitter.Split(text)[^1];

@@ -18,12 +18,41 @@ public static class EchoAgentEndpoints
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
-            return Results.Json(agent.Answer(body, context.Request.Headers["A2A-Version"].FirstOrDefault()));
+            var answer = agent.Answer(body, context.Request.Headers["A2A-Version"].FirstOrDefault());
+            if (answer.Events is not { } events)
+            {
+                return Results.Json(answer.Response);
+            }
+
+            await StreamAsync(context, events);
+            return Results.Empty;
         });
         return endpoints;
     }
 
     public static IServiceCollection AddEchoAgent(this IServiceCollection services) => services.AddSingleton<EchoAgent>();
+
+    /// <summary>Server-sent events, one JSON-RPC response each, a word's pause apart.</summary>
+    private static async Task StreamAsync(HttpContext context, IReadOnlyList<System.Text.Json.Nodes.JsonObject> events)
+    {
+        context.Response.ContentType = "text/event-stream";
+        try
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (i > 1)
+                {
+                    await Task.Delay(EchoAgent.WordPause, context.RequestAborted);
+                }
+
+                await context.Response.WriteAsync($"data: {events[i].ToJsonString()}\n\n", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+        }
+    }
 
     private static Uri EndpointOf(HttpRequest request) => new($"{request.Scheme}://{request.Host}{request.PathBase}{Path}");
 }

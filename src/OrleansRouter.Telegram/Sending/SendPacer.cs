@@ -83,25 +83,34 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
     }
 
     /// <summary>
-    /// Takes a turn for a preview, only if one is free at once: nothing is waiting for the bot's turn, the bot's pace
-    /// allows a send now, and the chat would still have a send of its window left for the message that ends the
-    /// reply. False, and nothing taken, otherwise: a preview never holds a message back.
+    /// Takes a turn for a preview, only if one is free at once: nothing is waiting for the bot's turn, and the chat
+    /// would still have a send of its window left for the message that ends the reply. False, and nothing taken,
+    /// otherwise: a preview never holds a message back. <paramref name="countsForBot"/> says whether it is one of the
+    /// bot's sends per second too (an edit, which Telegram counts as a message) or only the chat's (a draft).
     /// </summary>
-    public bool TryTakeTurn(long chatId)
+    public bool TryTakeTurn(long chatId, bool countsForBot)
     {
         lock (_gate)
         {
             var now = clock.GetUtcNow();
-            var rate = pacing.PerSecond * _share * _pace;
-            var floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
-            if (Interlocked.Read(ref _waiting) > 0 || Latest(_nextPlanned, floor, _pausedUntil) > now
-                || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
+            if (Interlocked.Read(ref _waiting) > 0 || _pausedUntil > now)
             {
                 return false;
             }
 
-            _lastLeft = now;
-            _nextPlanned = now + TimeSpan.FromSeconds(1 / (rate * Margin));
+            var rate = pacing.PerSecond * _share * _pace;
+            var floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
+            if ((countsForBot && Latest(_nextPlanned, floor) > now) || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
+            {
+                return false;
+            }
+
+            if (countsForBot)
+            {
+                _lastLeft = now;
+                _nextPlanned = now + TimeSpan.FromSeconds(1 / (rate * Margin));
+            }
+
             return true;
         }
     }

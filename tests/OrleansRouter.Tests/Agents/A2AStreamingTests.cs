@@ -207,4 +207,66 @@ public sealed class A2AStreamingTests : IAsyncDisposable
         var failure = Assert.IsType<AgentFailure>(answer.Outcome);
         Assert.Equal((FailureClass.Transient, AgentFailureCodes.StreamTooLarge), (failure.Class, failure.Code));
     }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task A_reader_that_calls_the_stream_off_is_let_go_at_once(string version)
+    {
+        var agent = await AgentAsync(version);
+        agent.Steps = _ => A2ATestAgent.WordByWord(string.Join(' ', Enumerable.Repeat("slow", 50)), TimeSpan.FromMilliseconds(500));
+        using var stop = new CancellationTokenSource();
+        var stream = Client().StreamAsync(Request(agent, "x"), CancellationToken.None).GetAsyncEnumerator(stop.Token);
+        Assert.True(await stream.MoveNextAsync());
+
+        // The snapshot and the working status come at once; the first word half a second later.
+        Assert.True(await stream.MoveNextAsync());
+        var next = stream.MoveNextAsync().AsTask();
+        Assert.False(next.IsCompleted);
+        await stop.CancelAsync();
+
+        var started = DateTimeOffset.UtcNow;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => next.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+        await stream.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(2), $"let go after {DateTimeOffset.UtcNow - started}");
+    }
+
+    [Fact]
+    public async Task A_stream_its_reader_leaves_between_two_events_is_closed_at_once_not_read_to_its_end()
+    {
+        var agent = await AgentAsync("1.0");
+        agent.Steps = _ => A2ATestAgent.WordByWord(string.Join(' ', Enumerable.Repeat("slow", 50)), TimeSpan.FromMilliseconds(200));
+        var stream = Client().StreamAsync(Request(agent, "x"), CancellationToken.None).GetAsyncEnumerator(TestContext.Current.CancellationToken);
+        Assert.True(await stream.MoveNextAsync());
+
+        var started = DateTimeOffset.UtcNow;
+        await stream.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(2), $"closed after {DateTimeOffset.UtcNow - started}");
+    }
+
+    [Fact]
+    public async Task A_stream_called_off_between_two_events_reads_no_further()
+    {
+        var agent = await AgentAsync("1.0");
+        agent.Steps = _ => A2ATestAgent.WordByWord(string.Join(' ', Enumerable.Repeat("slow", 50)), TimeSpan.FromMilliseconds(200));
+        using var stop = new CancellationTokenSource();
+        var stream = Client().StreamAsync(Request(agent, "x"), CancellationToken.None).GetAsyncEnumerator(stop.Token);
+        Assert.True(await stream.MoveNextAsync());
+        await stop.CancelAsync();
+
+        var started = DateTimeOffset.UtcNow;
+        var read = 0;
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            while (await stream.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken))
+            {
+                read++;
+            }
+        });
+
+        Assert.IsAssignableFrom<OperationCanceledException>(error);
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(2), $"{read} more events over {DateTimeOffset.UtcNow - started}");
+        await stream.DisposeAsync();
+    }
 }

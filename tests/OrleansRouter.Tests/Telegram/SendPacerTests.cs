@@ -119,16 +119,16 @@ public sealed class SendPacerTests
         using var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
         // A private chat has three sends in any three seconds: two previews, and the third is the reply's.
-        Assert.True(pacer.TryTakeTurn(7));
+        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
         _clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.True(pacer.TryTakeTurn(7));
+        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
         _clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.False(pacer.TryTakeTurn(7));
+        Assert.False(pacer.TryTakeTurn(7, countsForBot: true));
         var reply = await TurnsAsync(pacer, 7);
         Assert.True(reply[0] < TimeSpan.FromMilliseconds(100), $"the reply waited {reply[0]}");
 
         _clock.Advance(TimeSpan.FromSeconds(3));
-        Assert.True(pacer.TryTakeTurn(7));
+        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class SendPacerTests
         await pacer.WaitTurnAsync(1, CancellationToken.None);
         var waiting = pacer.WaitTurnAsync(2, CancellationToken.None);
 
-        Assert.False(pacer.TryTakeTurn(3));
+        Assert.False(pacer.TryTakeTurn(3, countsForBot: true));
 
         while (!waiting.IsCompleted)
         {
@@ -146,8 +146,21 @@ public sealed class SendPacerTests
             await Task.Delay(1);
         }
 
-        Assert.False(pacer.TryTakeTurn(3));
+        Assert.False(pacer.TryTakeTurn(3, countsForBot: true));
         _clock.Advance(TimeSpan.FromSeconds(1.1));
-        Assert.True(pacer.TryTakeTurn(3));
+        Assert.True(pacer.TryTakeTurn(3, countsForBot: true));
+    }
+
+    [Fact]
+    public void A_draft_counts_against_its_chat_but_not_against_the_bots_sends_per_second()
+    {
+        using var pacer = new SendPacer(new SendPacing(PerSecond: 1, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+
+        Assert.True(pacer.TryTakeTurn(1, countsForBot: true));
+        Assert.False(pacer.TryTakeTurn(2, countsForBot: true));
+        Assert.True(pacer.TryTakeTurn(2, countsForBot: false));
+        Assert.True(pacer.TryTakeTurn(3, countsForBot: false));
+        Assert.True(pacer.TryTakeTurn(3, countsForBot: false));
+        Assert.False(pacer.TryTakeTurn(3, countsForBot: false));
     }
 }
