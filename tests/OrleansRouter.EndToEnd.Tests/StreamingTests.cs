@@ -208,6 +208,34 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Equal((task, asked.ContextId), (calls[1].TaskId, calls[1].ContextId));
     }
 
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task A_task_that_asks_to_authorize_shows_a_login_button_and_goes_on_once_the_agent_does(string version)
+    {
+        await using var agent = await StreamingAgentAsync(version);
+        agent.Steps = _ =>
+        [
+            new TaskStep.Status("auth-required", TimeSpan.FromMilliseconds(50), "Please log in at https://auth.example/login."),
+            new TaskStep.Status("working", TimeSpan.FromSeconds(2)),
+            new TaskStep.Chunk("Your calendar is clear.", TimeSpan.FromMilliseconds(50), LastChunk: true),
+            new TaskStep.Status("completed", TimeSpan.Zero),
+        ];
+        await using var router = Router(agent);
+        await router.WaitForHealthyAsync();
+        var chat = Traffic.Chats(1)[0];
+
+        _telegram.Post(chat, "my calendar");
+        await _telegram.WaitUntilAsync(t => t.SentTo(chat).Count >= 2, Deadline, "the login request, then the answer");
+
+        var (prompt, answer) = (_telegram.SentTo(chat)[0], _telegram.SentTo(chat)[1]);
+        Assert.Contains("https://auth.example/login", prompt.Text, StringComparison.Ordinal);
+        Assert.Equal("Log in", prompt.Button);
+        Assert.Equal("Your calendar is clear.", answer.Text);
+        Assert.Single(agent.Tasks);
+        Assert.Single(agent.Calls, c => c.Method is "SendStreamingMessage" or "message/stream");
+    }
+
     [Fact]
     public async Task Fifty_chats_streaming_at_once_at_telegrams_limits_draw_no_429_and_no_repeated_edit()
     {

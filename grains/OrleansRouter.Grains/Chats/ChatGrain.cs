@@ -603,6 +603,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         switch (followed.Outcome)
         {
+            case AgentReply { Kind: AgentReplyKind.AuthRequired } auth when item.TaskId is not null
+                && (item.AuthRequiredSince is not { } since || Now - since < _services.Streaming.AuthWait):
+                await AwaitAuthorizationAsync(item, auth, cancellationToken);
+                break;
+            case AgentReply { Kind: AgentReplyKind.AuthRequired } when item.TaskId is not null:
+                // Waited long enough: the user's next message continues the task.
+                conversation.PendingTaskId = item.TaskId;
+                await ReplyAsync(item, ChatReplies.StillWaitingForAuthorization);
+                break;
             case AgentReply reply:
                 conversation.ContextId = reply.ContextId ?? conversation.ContextId;
                 conversation.PendingTaskId = reply.AwaitsUser ? reply.TaskId : null;
@@ -627,6 +636,31 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 await OnAgentFailedAsync(item, persona, new AgentFailure(FailureClass.Transient, "stream_cut", "the stream ended before the task did"));
                 break;
         }
+    }
+
+    /// <summary>
+    /// The task asks the user to authorize the agent. The first time, the user is shown what the agent says, with a
+    /// login button when it names a web address (recorded before it goes, so it goes once); then the chat keeps
+    /// following the task every <see cref="StreamingOptions.AuthPollInterval"/>, for the agent to go on, which it
+    /// does once the user has logged in. Waiting for the user is not a failed attempt.
+    /// </summary>
+    private async Task AwaitAuthorizationAsync(InboxItem item, AgentReply auth, CancellationToken cancellationToken)
+    {
+        if (item.AuthRequiredSince is null)
+        {
+            item.AuthRequiredSince = Now;
+            await SaveAsync();
+            var prompt = MessageSplitter.Split(ChatReplies.FromAgent(auth))[0];
+            var button = LoginLink.In(auth.Text) is { } url ? new ReplyButton(ChatReplies.LogIn, Url: url) : null;
+            var replyTo = item.Message.IsGroup ? item.Message.MessageId : (int?)null;
+            if (await _sender.SendTextAsync(ChatId, prompt, replyTo, button, cancellationToken) is SendFailed failed)
+            {
+                ChatLog.SendFailed(_logger, _chatHash, failed.Class.Label(), failed.Code, 1, failed.Detail);
+            }
+        }
+
+        item.AgentAttempts = 0;
+        await WaitForRetryAsync(item, _services.Streaming.AuthPollInterval, "auth_required");
     }
 
     /// <summary>The user stopped the answer: the agent is asked to cancel its task, and the chat says it stopped.</summary>

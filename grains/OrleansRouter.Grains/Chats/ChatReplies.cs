@@ -41,6 +41,12 @@ internal static class ChatReplies
     /// <summary>What a group's placeholder says before the answer has any text.</summary>
     public const string Thinking = "Thinking…";
 
+    public const string StillWaitingForAuthorization =
+        "The agent is still waiting for your authorization. Once you have given it, send a message and the agent will go on.";
+
+    /// <summary>The label of the button that opens the agent's login page.</summary>
+    public const string LogIn = "Log in";
+
     public const string NothingToStop = "There is no answer under way to stop.";
 
     /// <summary>A stopped answer keeps what it had said so far.</summary>

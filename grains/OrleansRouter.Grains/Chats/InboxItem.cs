@@ -61,6 +61,12 @@ public sealed record InboxItem
     /// <summary>When the agent's stream first opened, for its duration across resumes.</summary>
     [Id(18)] public DateTimeOffset? StreamStartedAt { get; set; }
 
+    /// <summary>
+    /// When the task first asked the user to authorize; stored before the request (and its login button) goes,
+    /// so it goes once. While it is recent, the chat follows the task on, waiting for the agent to go on.
+    /// </summary>
+    [Id(19)] public DateTimeOffset? AuthRequiredSince { get; set; }
+
     public static InboxItem For(InboundMessage message, InboxItemKind kind) => new()
     {
         Message = message,

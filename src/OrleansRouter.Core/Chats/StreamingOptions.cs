@@ -21,6 +21,15 @@ public sealed record StreamingOptions
     /// <summary>Telegram drops a draft after about 30 s without an update: one that has not changed is sent again after this.</summary>
     public TimeSpan DraftKeepAlive { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a task that asks the user to authorize (auth-required) is followed, waiting for the agent to go on
+    /// once the user has logged in; after that, the user's next message continues the task instead.
+    /// </summary>
+    public TimeSpan AuthWait { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often a task waiting for the user's authorization is asked whether it has gone on.</summary>
+    public TimeSpan AuthPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The longest reply text shown, notice included: the A2A client's <c>A2A_MAX_REPLY_CHARS</c>.</summary>
     public int MaxReplyChars { get; init; } = 16_384;
 }

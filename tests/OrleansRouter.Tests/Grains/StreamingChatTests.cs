@@ -16,6 +16,7 @@ public sealed class StreamingCluster : RouterCluster
         PreviewInterval = TimeSpan.FromMilliseconds(100),
         GroupPreviewInterval = TimeSpan.FromMilliseconds(200),
         PlaceholderGrace = TimeSpan.FromMilliseconds(50),
+        AuthPollInterval = TimeSpan.FromMilliseconds(100),
     };
 }
 
@@ -244,6 +245,43 @@ public sealed class StreamingChatTests(StreamingCluster cluster) : IClassFixture
         Assert.InRange(drafts, 2, (int)(elapsed / TimeSpan.FromMilliseconds(100)) + 2);
         Assert.Equal(string.Concat(Enumerable.Range(0, 40).Select(i => $"{i} ")).TrimEnd(), Assert.Single(Sender.SentTo(chat)).TrimEnd());
     }
+
+    [Fact]
+    public async Task A_task_that_asks_to_authorize_shows_a_login_button_once_and_goes_on_when_the_agent_does()
+    {
+        var chat = NewChatId();
+        var feed = FeedsFor(1).Peek();
+        var polls = 0;
+        cluster.Agent.Resume = _ =>
+        {
+            var resumed = new EventFeed();
+            if (Interlocked.Increment(ref polls) < 3)
+            {
+                resumed.Write(new AgentStreamEvent.Snapshot(TaskOf(chat), "ctx", AgentTaskState.AuthRequired, "Please log in at https://auth.example/login?user=1.", []));
+            }
+            else
+            {
+                resumed.Snapshot(TaskOf(chat));
+                resumed.Chunk(TaskOf(chat), "Your calendar is clear.");
+                resumed.Status(TaskOf(chat), AgentTaskState.Completed);
+            }
+
+            return resumed.ReadAsync();
+        };
+        await Chat(chat).AcceptAsync(Message(chat, "my calendar"));
+
+        feed.Snapshot(TaskOf(chat));
+        feed.Status(TaskOf(chat), AgentTaskState.AuthRequired, "Please log in at https://auth.example/login?user=1.");
+
+        await Eventually.HoldsAsync(() => Sender.SentTo(chat).Count == 2, "the login request and then the answer");
+        var (_, prompt, button) = Assert.Single(Sender.SentWithButtons, b => b.ChatId == chat);
+        Assert.Contains("Please log in at https://auth.example/login?user=1.", prompt, StringComparison.Ordinal);
+        Assert.Equal((ChatRepliesLogIn, new Uri("https://auth.example/login?user=1")), (button.Text, button.Url));
+        Assert.Equal("Your calendar is clear.", Sender.SentTo(chat)[1]);
+        Assert.True(polls >= 3);
+    }
+
+    private const string ChatRepliesLogIn = "Log in";
 
     private const string ChatRepliesThinking = "Thinking…";
 

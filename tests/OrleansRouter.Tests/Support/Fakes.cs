@@ -72,6 +72,7 @@ public sealed class RecordingSender : IChatSender
     private readonly ConcurrentQueue<(long ChatId, long DraftId, string Text)> _drafts = new();
     private readonly ConcurrentQueue<(long ChatId, int MessageId, string Text, ReplyButton? Button)> _edits = new();
     private readonly ConcurrentQueue<(string CallbackQueryId, string? Text)> _answers = new();
+    private readonly ConcurrentQueue<(long ChatId, string Text, ReplyButton Button)> _buttons = new();
 
     /// <summary>Returns the outcome of the next send to a chat; null delivers.</summary>
     public Func<long, string, SendOutcome?>? Fail { get; set; }
@@ -108,6 +109,9 @@ public sealed class RecordingSender : IChatSender
 
     public IReadOnlyList<(string CallbackQueryId, string? Text)> Answers => _answers.ToArray();
 
+    /// <summary>The messages sent with a button under them.</summary>
+    public IReadOnlyList<(long ChatId, string Text, ReplyButton Button)> SentWithButtons => _buttons.ToArray();
+
     public int AttemptsTo(long chatId) => _attempts.Count(a => a.ChatId == chatId);
 
     public Task<SendOutcome> SendTextAsync(long chatId, string text, int? replyTo, ReplyButton? button, CancellationToken cancellationToken)
@@ -127,6 +131,11 @@ public sealed class RecordingSender : IChatSender
             }
 
             sent.Add((sent.Count + 1, text));
+            if (button is not null)
+            {
+                _buttons.Enqueue((chatId, text, button));
+            }
+
             return Task.FromResult(SendOutcome.Delivered(sent.Count));
         }
     }
