@@ -49,9 +49,12 @@ public sealed class Rig : IAsyncDisposable
     /// woken, and a restarted silo may poll, within seconds.
     /// </param>
     /// <param name="silos">More than one forms a cluster through Redis.</param>
-    public static async Task<Rig> StartAsync(RouterBuild build, string storage, TimeSpan agentDelay, bool paced = false, bool routerDefaults = false, int silos = 1)
+    /// <param name="agent">Sets the agent up before the router first reads its card (to stream, say).</param>
+    public static async Task<Rig> StartAsync(RouterBuild build, string storage, TimeSpan agentDelay, bool paced = false, bool routerDefaults = false, int silos = 1,
+        Action<A2ATestAgent>? agent = null)
     {
         var surroundings = await RouterSurroundings.StartAsync(storage == "redis" || silos > 1 ? RedisUse.Volatile : RedisUse.None, agentDelay);
+        agent?.Invoke(surroundings.Agent);
         var shared = new Dictionary<string, string>(surroundings.Environment())
         {
             ["ORLEANS_CLUSTERING"] = silos > 1 ? "redis" : "localhost",

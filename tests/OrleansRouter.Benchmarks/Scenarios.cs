@@ -4,10 +4,10 @@ using static OrleansRouter.Benchmarks.Figures;
 
 namespace OrleansRouter.Benchmarks;
 
-/// <summary>The benchmark scenarios of issues 3 and 12. Each starts its own rig and returns what it measured.</summary>
+/// <summary>The benchmark scenarios of issues 3, 12 and 13. Each starts its own rig and returns what it measured.</summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["burst", "latency", "latency_cold", "idle", "slow_agent", "paced", "kill", "kill_defaults", "memory", "rolling"];
+    public static readonly string[] Names = ["burst", "latency", "latency_cold", "idle", "slow_agent", "paced", "kill", "kill_defaults", "memory", "rolling", "stream"];
 
     public static Task<JsonObject> RunAsync(string name, string storage, RouterBuild build) => name switch
     {
@@ -21,6 +21,7 @@ public static class Scenarios
         "kill_defaults" => RestartScenarios.KillAsync(build, storage, routerDefaults: true),
         "memory" => MemoryAsync(build, storage),
         "rolling" => RestartScenarios.RollingAsync(build, storage),
+        "stream" => StreamScenario.RunAsync(build, storage),
         _ => throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", Names)}"),
     };
 

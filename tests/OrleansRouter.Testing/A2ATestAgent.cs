@@ -238,7 +238,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
     /// <summary>Starts a task for the message and streams it: a snapshot of the new task first, then its events.</summary>
     private async Task<IResult> StreamNewTaskAsync(HttpContext context, JsonNode? id, AgentCall call)
     {
-        var task = new ScriptedTask(_wire, call.TaskId ?? Guid.NewGuid().ToString("N"), call.ContextId ?? Guid.NewGuid().ToString("N"));
+        var task = new ScriptedTask(_wire, call.TaskId ?? Guid.NewGuid().ToString("N"), call.ContextId ?? Guid.NewGuid().ToString("N"), call.Text);
         lock (_gate)
         {
             _tasks[task.Id] = task;

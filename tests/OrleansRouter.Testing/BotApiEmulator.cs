@@ -46,7 +46,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private int _typing;
     private int _tooManyRequests;
     private JsonObject? _webhook;
-    private readonly Queue<(DateTimeOffset At, long ChatId, bool CountsForBot)> _recentSends = new();
+    private readonly Queue<(DateTimeOffset At, long ChatId)> _recentSends = new();
 
     /// <summary>A chat may have a burst of sends, so long as they average its limit over this long.</summary>
     private static readonly TimeSpan ChatBurst = TimeSpan.FromSeconds(3);
@@ -488,7 +488,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
 
         lock (_gate)
         {
-            if (Flooded(chatId.Value, countsForBot: false))
+            if (DraftFlooded(chatId.Value))
             {
                 _tooManyRequests++;
                 return Error(429, "Too Many Requests: retry after 1", new JsonObject { ["retry_after"] = 1 });
@@ -522,7 +522,20 @@ public sealed class BotApiEmulator : IAsyncDisposable
         (parameters["reply_markup"] is JsonValue json ? JsonNode.Parse(json.ToString()) : parameters["reply_markup"])?["inline_keyboard"]?[0]?[0]?["text"]?.GetValue<string>();
 
     /// <summary>Counts this send against the limits; true when it is one too many.</summary>
-    private bool Flooded(long chatId, bool countsForBot = true)
+    /// <summary>Counts this draft against its chat's drafts of the last three seconds; true when it is one too many.</summary>
+    private bool DraftFlooded(long chatId)
+    {
+        if (Limits is not { } limits)
+        {
+            return false;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var recent = _drafts.Count(d => d.ChatId == chatId && d.At > now - ChatBurst);
+        return recent >= limits.PerChatPerSecond * ChatBurst.TotalSeconds;
+    }
+
+    private bool Flooded(long chatId)
     {
         if (Limits is not { } limits)
         {
@@ -535,16 +548,16 @@ public sealed class BotApiEmulator : IAsyncDisposable
             _recentSends.Dequeue();
         }
 
-        var lastSecond = _recentSends.Count(s => s.CountsForBot && s.At > now - TimeSpan.FromSeconds(1));
+        var lastSecond = _recentSends.Count(s => s.At > now - TimeSpan.FromSeconds(1));
         var chat = chatId < 0
             ? _recentSends.Count(s => s.ChatId == chatId) >= limits.PerGroupPerMinute
             : _recentSends.Count(s => s.ChatId == chatId && s.At > now - ChatBurst) >= limits.PerChatPerSecond * ChatBurst.TotalSeconds;
-        if ((countsForBot && lastSecond >= limits.PerSecond) || chat)
+        if (lastSecond >= limits.PerSecond || chat)
         {
             return true;
         }
 
-        _recentSends.Enqueue((now, chatId, countsForBot));
+        _recentSends.Enqueue((now, chatId));
         return false;
     }
 

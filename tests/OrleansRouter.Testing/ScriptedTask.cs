@@ -21,16 +21,27 @@ public sealed class ScriptedTask
 {
     private readonly Lock _gate = new();
     private readonly List<JsonObject> _events = [];
+    private readonly List<DateTimeOffset> _chunkTimes = [];
     private readonly A2AWire _wire;
     private readonly Dictionary<string, string> _artifacts = [];
     private readonly List<string> _artifactOrder = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    internal ScriptedTask(A2AWire wire, string id, string contextId)
+    internal ScriptedTask(A2AWire wire, string id, string contextId, string request)
     {
         _wire = wire;
         Id = id;
         ContextId = contextId;
+        Request = request;
+    }
+
+    /// <summary>The text of the user's message that started the task.</summary>
+    public string Request { get; }
+
+    /// <summary>When each artifact chunk went out, in order.</summary>
+    public IReadOnlyList<DateTimeOffset> ChunkTimes
+    {
+        get { lock (_gate) { return _chunkTimes.ToArray(); } }
     }
 
     public string Id { get; }
@@ -148,6 +159,7 @@ public sealed class ScriptedTask
 
                     _artifacts[chunk.ArtifactId] = chunk.Append ? _artifacts.GetValueOrDefault(chunk.ArtifactId, "") + chunk.Text : chunk.Text;
                     _events.Add(_wire.ArtifactUpdate(Id, ContextId, chunk.ArtifactId, chunk.Text, chunk.Append, chunk.LastChunk));
+                    _chunkTimes.Add(DateTimeOffset.UtcNow);
                     break;
                 case TaskStep.Status status:
                     State = status.State;

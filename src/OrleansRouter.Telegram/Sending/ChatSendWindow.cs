@@ -7,7 +7,8 @@ namespace OrleansRouter.Telegram.Sending;
 /// </summary>
 internal sealed class ChatSendWindow(int limit, TimeSpan length)
 {
-    private readonly Queue<DateTimeOffset> _sends = new();
+    /// <summary>The sends the window counts, oldest first.</summary>
+    private readonly List<DateTimeOffset> _sends = [];
 
     public int Limit { get; } = Math.Max(1, limit);
 
@@ -23,9 +24,9 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
     {
         Forget(now);
 
-        var at = _sends.Count < Limit ? now : _sends.ElementAt(_sends.Count - Limit) + Length;
+        var at = _sends.Count < Limit ? now : _sends[^Limit] + Length;
         at = at < PausedUntil ? PausedUntil : at;
-        _sends.Enqueue(at);
+        _sends.Add(at);
         return at;
     }
 
@@ -41,18 +42,30 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
             return false;
         }
 
-        _sends.Enqueue(now);
+        _sends.Add(now);
         return true;
     }
 
     /// <summary>Whether the window has forgotten every send and no pause is running, so it can be dropped.</summary>
+    /// <summary>A send booked for <paramref name="booked"/> left at <paramref name="left"/>: the window counts it from then.</summary>
+    public void Left(DateTimeOffset booked, DateTimeOffset left)
+    {
+        var index = _sends.IndexOf(booked);
+        if (index < 0 || left <= booked)
+        {
+            return;
+        }
+
+        _sends.RemoveAt(index);
+        var at = _sends.FindIndex(s => s > left);
+        _sends.Insert(at < 0 ? _sends.Count : at, left);
+    }
+
     public bool IsIdle(DateTimeOffset now) => PausedUntil <= now && (_sends.Count == 0 || _sends.Max() <= now - Length);
 
     private void Forget(DateTimeOffset now)
     {
-        while (_sends.Count > 0 && _sends.Peek() <= now - Length)
-        {
-            _sends.Dequeue();
-        }
+        var old = _sends.FindIndex(s => s > now - Length);
+        _sends.RemoveRange(0, old < 0 ? _sends.Count : old);
     }
 }

@@ -7,10 +7,10 @@ namespace OrleansRouter.Telegram.Sending;
 /// <summary>
 /// The sender the grains use. Every message and edit counts against the <see cref="SendPacer"/>'s budget like a send:
 /// a message waits for its turn; a preview (a draft, or an edit marked so) takes one only when it is free at once,
-/// and one of the chat's turns is always left for the message that ends the reply. A draft counts against its chat's
-/// window but not against the bot's sends per second: Telegram documents that limit for messages, and none for
-/// drafts, which it made for streaming. Sends count in <c>telegram_send_total{result}</c>, previews in
-/// <c>telegram_preview_total{kind,result}</c>.
+/// and one of the chat's turns is always left for the message that ends the reply. A draft is paced in a window of
+/// its own per chat, about one a second, and not against the bot's messages per second: Telegram documents those
+/// limits for messages, and none for drafts, which it made for streaming. Sends count in
+/// <c>telegram_send_total{result}</c>, previews in <c>telegram_preview_total{kind,result}</c>.
 /// </summary>
 public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, RouterMetrics metrics) : IChatSender
 {
@@ -32,11 +32,11 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, Rout
             return outcome;
         }
 
-        return await PreviewAsync(chatId, "edit", countsForBot: true, () => sender.EditTextAsync(chatId, messageId, text, button, preview, cancellationToken));
+        return await PreviewAsync("edit", pacer.TryTakeEditTurn(chatId), chatId, () => sender.EditTextAsync(chatId, messageId, text, button, preview, cancellationToken));
     }
 
     public Task<SendOutcome> SendDraftAsync(long chatId, long draftId, string text, CancellationToken cancellationToken) =>
-        PreviewAsync(chatId, "draft", countsForBot: false, () => sender.SendDraftAsync(chatId, draftId, text, cancellationToken));
+        PreviewAsync("draft", pacer.TryTakeDraftTurn(chatId), chatId, () => sender.SendDraftAsync(chatId, draftId, text, cancellationToken));
 
     /// <summary>Answering a button shows nothing in the chat: it is not paced.</summary>
     public Task<SendOutcome> AnswerButtonAsync(string callbackQueryId, string? text, CancellationToken cancellationToken) =>
@@ -46,9 +46,9 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, Rout
     public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken) =>
         sender.SendTypingAsync(chatId, cancellationToken);
 
-    private async Task<SendOutcome> PreviewAsync(long chatId, string kind, bool countsForBot, Func<Task<SendOutcome>> send)
+    private async Task<SendOutcome> PreviewAsync(string kind, bool hasTurn, long chatId, Func<Task<SendOutcome>> send)
     {
-        if (!pacer.TryTakeTurn(chatId, countsForBot))
+        if (!hasTurn)
         {
             metrics.Previewed(kind, "deferred");
             return SendDeferred.Instance;

@@ -37,6 +37,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
 
     private readonly Lock _gate = new();
     private readonly Dictionary<long, ChatSendWindow> _chats = [];
+    private readonly Dictionary<long, ChatSendWindow> _drafts = [];
     private readonly SemaphoreSlim _leaving = new(1, 1);
     private readonly Queue<(DateTimeOffset At, long ChatId, DateTimeOffset Until)> _refusals = new();
     private DateTimeOffset _lastLeft;
@@ -73,8 +74,15 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         Interlocked.Increment(ref _waiting);
         try
         {
-            await DelayUntilAsync(ReserveChat(chatId), cancellationToken);
+            var booked = ReserveChat(chatId);
+            await DelayUntilAsync(booked, cancellationToken);
             await LeaveInTurnAsync(cancellationToken);
+
+            // The bot's turn may have come later than the chat's: the chat's window counts the send when it left.
+            lock (_gate)
+            {
+                WindowOf(chatId, clock.GetUtcNow()).Left(booked, clock.GetUtcNow());
+            }
         }
         finally
         {
@@ -83,35 +91,52 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
     }
 
     /// <summary>
-    /// Takes a turn for a preview, only if one is free at once: nothing is waiting for the bot's turn, and the chat
-    /// would still have a send of its window left for the message that ends the reply. False, and nothing taken,
-    /// otherwise: a preview never holds a message back. <paramref name="countsForBot"/> says whether it is one of the
-    /// bot's sends per second too (an edit, which Telegram counts as a message) or only the chat's (a draft).
+    /// Takes a turn for an edit that previews a growing reply, only if one is free at once: nothing is waiting for the
+    /// bot's turn, the bot's pace allows a send now, and the chat would still have a send of its window left for the
+    /// message that ends the reply. False, and nothing taken, otherwise: a preview never holds a message back.
     /// </summary>
-    public bool TryTakeTurn(long chatId, bool countsForBot)
+    public bool TryTakeEditTurn(long chatId)
     {
         lock (_gate)
         {
             var now = clock.GetUtcNow();
-            if (Interlocked.Read(ref _waiting) > 0 || _pausedUntil > now)
-            {
-                return false;
-            }
-
             var rate = pacing.PerSecond * _share * _pace;
             var floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
-            if ((countsForBot && Latest(_nextPlanned, floor) > now) || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
+            if (Interlocked.Read(ref _waiting) > 0 || Latest(_nextPlanned, floor, _pausedUntil) > now
+                || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
             {
                 return false;
             }
 
-            if (countsForBot)
+            _lastLeft = now;
+            _nextPlanned = now + TimeSpan.FromSeconds(1 / (rate * Margin));
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Takes a turn for a private chat's draft, if its chat's draft window has one now. Drafts are paced like a chat's
+    /// messages (about one a second, short bursts), in a window of their own: they are not messages, Telegram documents
+    /// no limit for them, and the bot's messages per second do not count them.
+    /// </summary>
+    public bool TryTakeDraftTurn(long chatId)
+    {
+        lock (_gate)
+        {
+            var now = clock.GetUtcNow();
+            if (_pausedUntil > now)
             {
-                _lastLeft = now;
-                _nextPlanned = now + TimeSpan.FromSeconds(1 / (rate * Margin));
+                return false;
             }
 
-            return true;
+            if (!_drafts.TryGetValue(chatId, out var window))
+            {
+                window = new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
+                ForgetIdle(_drafts, now);
+                _drafts[chatId] = window;
+            }
+
+            return window.TryReserveNow(now, keepFree: 0);
         }
     }
 
@@ -175,7 +200,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
                 : new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
 
             // Before the new window goes in, which is idle until it is used.
-            ForgetIdleChats(now);
+            ForgetIdle(_chats, now);
             _chats[chatId] = window;
         }
 
@@ -225,16 +250,16 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
 
     public void Dispose() => _leaving.Dispose();
 
-    private void ForgetIdleChats(DateTimeOffset now)
+    private static void ForgetIdle(Dictionary<long, ChatSendWindow> windows, DateTimeOffset now)
     {
-        if (_chats.Count % 1024 != 0)
+        if (windows.Count % 1024 != 0)
         {
             return;
         }
 
-        foreach (var idle in _chats.Where(c => c.Value.IsIdle(now)).Select(c => c.Key).ToList())
+        foreach (var idle in windows.Where(c => c.Value.IsIdle(now)).Select(c => c.Key).ToList())
         {
-            _chats.Remove(idle);
+            windows.Remove(idle);
         }
     }
 

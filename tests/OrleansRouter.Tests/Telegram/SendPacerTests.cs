@@ -119,16 +119,16 @@ public sealed class SendPacerTests
         using var pacer = new SendPacer(new SendPacing(PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
 
         // A private chat has three sends in any three seconds: two previews, and the third is the reply's.
-        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
+        Assert.True(pacer.TryTakeEditTurn(7));
         _clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
+        Assert.True(pacer.TryTakeEditTurn(7));
         _clock.Advance(TimeSpan.FromMilliseconds(10));
-        Assert.False(pacer.TryTakeTurn(7, countsForBot: true));
+        Assert.False(pacer.TryTakeEditTurn(7));
         var reply = await TurnsAsync(pacer, 7);
         Assert.True(reply[0] < TimeSpan.FromMilliseconds(100), $"the reply waited {reply[0]}");
 
         _clock.Advance(TimeSpan.FromSeconds(3));
-        Assert.True(pacer.TryTakeTurn(7, countsForBot: true));
+        Assert.True(pacer.TryTakeEditTurn(7));
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class SendPacerTests
         await pacer.WaitTurnAsync(1, CancellationToken.None);
         var waiting = pacer.WaitTurnAsync(2, CancellationToken.None);
 
-        Assert.False(pacer.TryTakeTurn(3, countsForBot: true));
+        Assert.False(pacer.TryTakeEditTurn(3));
 
         while (!waiting.IsCompleted)
         {
@@ -146,21 +146,26 @@ public sealed class SendPacerTests
             await Task.Delay(1);
         }
 
-        Assert.False(pacer.TryTakeTurn(3, countsForBot: true));
+        Assert.False(pacer.TryTakeEditTurn(3));
         _clock.Advance(TimeSpan.FromSeconds(1.1));
-        Assert.True(pacer.TryTakeTurn(3, countsForBot: true));
+        Assert.True(pacer.TryTakeEditTurn(3));
     }
 
     [Fact]
-    public void A_draft_counts_against_its_chat_but_not_against_the_bots_sends_per_second()
+    public async Task Drafts_go_about_once_a_second_a_chat_in_a_window_of_their_own_outside_the_bots_pace()
     {
         using var pacer = new SendPacer(new SendPacing(PerSecond: 1, PerChatPerSecond: 1, PerGroupPerMinute: 20), _clock);
+        Assert.True(pacer.TryTakeEditTurn(1));
+        Assert.False(pacer.TryTakeEditTurn(2));
 
-        Assert.True(pacer.TryTakeTurn(1, countsForBot: true));
-        Assert.False(pacer.TryTakeTurn(2, countsForBot: true));
-        Assert.True(pacer.TryTakeTurn(2, countsForBot: false));
-        Assert.True(pacer.TryTakeTurn(3, countsForBot: false));
-        Assert.True(pacer.TryTakeTurn(3, countsForBot: false));
-        Assert.False(pacer.TryTakeTurn(3, countsForBot: false));
+        // Three in any three seconds, whatever the chat's messages and the bot's pace do.
+        Assert.True(pacer.TryTakeDraftTurn(2));
+        Assert.True(pacer.TryTakeDraftTurn(2));
+        Assert.True(pacer.TryTakeDraftTurn(2));
+        Assert.False(pacer.TryTakeDraftTurn(2));
+        var message = await TurnsAsync(pacer, 2);
+        Assert.True(message[0] < TimeSpan.FromSeconds(2), $"the message waited {message[0]}");
+        _clock.Advance(TimeSpan.FromSeconds(3));
+        Assert.True(pacer.TryTakeDraftTurn(2));
     }
 }
