@@ -40,34 +40,21 @@ public sealed class A2AClient : IAgentClient
         _rpc = new JsonRpcChannel(httpClients, options);
     }
 
-    public async Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken)
-    {
-        using var deadline = Deadline(cancellationToken);
-        try
+    public Task<AgentOutcome> SendAsync(AgentRequest request, CancellationToken cancellationToken) =>
+        WithCardAsync(request.Persona, async (card, deadline) =>
         {
-            var (card, failure) = await _cards.GetCallableAsync(request.Persona, deadline.Token);
-            if (card is null)
-            {
-                return failure!;
-            }
-
-            var (response, dialect) = await CallInDialectsAsync(request.Persona, card, d => Methods.Send(d, request), deadline.Token);
+            var (response, dialect) = await CallInDialectsAsync(request.Persona, card, d => Methods.Send(d, request), deadline);
             var outcome = ToOutcome(response);
             var delay = _options.FirstPollDelay;
             while (outcome is TaskInProgress pending)
             {
-                await Task.Delay(delay, _clock, deadline.Token);
+                await Task.Delay(delay, _clock, deadline);
                 delay = delay * 2 < MaxPollDelay ? delay * 2 : MaxPollDelay;
-                outcome = ToOutcome(await _rpc.CallAsync(request.Persona, card.Endpoint, dialect, Methods.Get(dialect), Methods.TaskParams(pending.TaskId), deadline.Token));
+                outcome = ToOutcome(await _rpc.CallAsync(request.Persona, card.Endpoint, dialect, Methods.Get(dialect), Methods.TaskParams(pending.TaskId), deadline));
             }
 
-            return Capped(outcome);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return TimedOut();
-        }
-    }
+            return outcome;
+        }, cancellationToken);
 
     public async IAsyncEnumerable<AgentStreamEvent> StreamAsync(AgentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -143,25 +130,10 @@ public sealed class A2AClient : IAgentClient
         }
     }
 
-    public async Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken)
-    {
-        using var deadline = Deadline(cancellationToken);
-        try
-        {
-            var (card, failure) = await _cards.GetCallableAsync(task.Persona, deadline.Token);
-            if (card is null)
-            {
-                return failure!;
-            }
-
-            var (response, _) = await CallInDialectsAsync(task.Persona, card, d => (Methods.Cancel(d), Methods.TaskParams(task.TaskId)), deadline.Token);
-            return Capped(ToOutcome(response));
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return TimedOut();
-        }
-    }
+    public Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken) =>
+        WithCardAsync(task.Persona, async (card, deadline) =>
+            ToOutcome((await CallInDialectsAsync(task.Persona, card, d => (Methods.Cancel(d), Methods.TaskParams(task.TaskId)), deadline)).Response),
+            cancellationToken);
 
     public async Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken)
     {
@@ -189,6 +161,24 @@ public sealed class A2AClient : IAgentClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new AgentProbe(false, "timeout: the agent card did not arrive in time");
+        }
+    }
+
+    /// <summary>
+    /// Finds the persona's card and makes <paramref name="call"/> with it, the two within one
+    /// <see cref="A2AClientOptions.Timeout"/>; the reply it comes back with is capped.
+    /// </summary>
+    private async Task<AgentOutcome> WithCardAsync(Persona persona, Func<AgentCard, CancellationToken, Task<AgentOutcome>> call, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            var (card, failure) = await _cards.GetCallableAsync(persona, deadline.Token);
+            return card is null ? failure! : Capped(await call(card, deadline.Token));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return TimedOut();
         }
     }
 

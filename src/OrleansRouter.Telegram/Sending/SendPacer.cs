@@ -28,6 +28,13 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
     private static readonly TimeSpan GroupWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// A chat's window is counted here when a send leaves and at Telegram when it arrives, a moment later and not
+    /// always the same moment later: each window is this much longer here, so that a send that was slow on its way
+    /// does not still count there when the one that takes its place arrives quickly.
+    /// </summary>
+    private static readonly TimeSpan Transit = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
     /// Telegram's 429 does not say which limit was hit. One chat's 429 is that chat's limit; several chats refused
     /// within a few seconds is the bot's limit, which every chat shares.
     /// </summary>
@@ -131,7 +138,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
 
             if (!_drafts.TryGetValue(chatId, out var window))
             {
-                window = new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
+                window = new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow + Transit);
                 ForgetIdle(_drafts, now);
                 _drafts[chatId] = window;
             }
@@ -196,8 +203,8 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         {
             // Negative ids are groups, supergroups and channels.
             window = chatId < 0
-                ? new ChatSendWindow((int)Math.Round(pacing.PerGroupPerMinute), GroupWindow)
-                : new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow);
+                ? new ChatSendWindow((int)Math.Round(pacing.PerGroupPerMinute), GroupWindow + Transit)
+                : new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow + Transit);
 
             // Before the new window goes in, which is idle until it is used.
             ForgetIdle(_chats, now);

@@ -127,7 +127,7 @@ public sealed class SendPacerTests
         var reply = await TurnsAsync(pacer, 7);
         Assert.True(reply[0] < TimeSpan.FromMilliseconds(100), $"the reply waited {reply[0]}");
 
-        _clock.Advance(TimeSpan.FromSeconds(3));
+        _clock.Advance(TimeSpan.FromSeconds(3.2));
         Assert.True(pacer.TryTakeEditTurn(7));
     }
 
@@ -165,7 +165,7 @@ public sealed class SendPacerTests
         Assert.False(pacer.TryTakeDraftTurn(2));
         var message = await TurnsAsync(pacer, 2);
         Assert.True(message[0] < TimeSpan.FromSeconds(2), $"the message waited {message[0]}");
-        _clock.Advance(TimeSpan.FromSeconds(3));
+        _clock.Advance(TimeSpan.FromSeconds(3.2));
         Assert.True(pacer.TryTakeDraftTurn(2));
     }
 }
