@@ -23,7 +23,7 @@ internal sealed class ReplyPreview(
     Func<Task> storePlaceholder,
     Func<Task> storeShown)
 {
-    /// <summary>How soon a preview that found no turn free tries again.</summary>
+    /// <summary>How soon a preview that found no turn free tries again, when the sender cannot say when one frees.</summary>
     private static readonly TimeSpan NoTurnPause = TimeSpan.FromMilliseconds(250);
 
     private DateTimeOffset? _dueAt;
@@ -113,8 +113,8 @@ internal sealed class ReplyPreview(
                 ScheduleKeepAlive(_shownAt);
                 await storeShown();
                 break;
-            case SendDeferred:
-                _dueAt = now + NoTurnPause;
+            case SendDeferred deferred:
+                _dueAt = deferred.FreeAt is { } free && free > now ? free : now + NoTurnPause;
                 break;
             case SendFailed { RetryAfter: { } retryAfter }:
                 _dueAt = now + retryAfter;

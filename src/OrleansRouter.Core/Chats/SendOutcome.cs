@@ -11,7 +11,8 @@ public abstract record SendOutcome
 public sealed record SendDelivered(int MessageId) : SendOutcome;
 
 /// <summary>A preview that did not go: no turn was free at once. Nothing is owed; the next preview carries the text on.</summary>
-public sealed record SendDeferred : SendOutcome
+/// <param name="FreeAt">When the chat has a turn again, when that is known; null when only trying again will tell.</param>
+public sealed record SendDeferred(DateTimeOffset? FreeAt = null) : SendOutcome
 {
     public static SendDeferred Instance { get; } = new();
 }

@@ -47,6 +47,15 @@ internal sealed class ChatSendWindow(int limit, TimeSpan length)
     }
 
     /// <summary>Whether the window has forgotten every send and no pause is running, so it can be dropped.</summary>
+    /// <summary>When <see cref="TryReserveNow"/> would next find a send free, keeping <paramref name="keepFree"/>.</summary>
+    public DateTimeOffset FreeAt(DateTimeOffset now, int keepFree)
+    {
+        Forget(now);
+        var over = _sends.Count + keepFree - Limit;
+        var free = over < 0 ? now : _sends[over] + Length;
+        return free > PausedUntil ? free : PausedUntil;
+    }
+
     /// <summary>A send booked for <paramref name="booked"/> left at <paramref name="left"/>: the window counts it from then.</summary>
     public void Left(DateTimeOffset booked, DateTimeOffset left)
     {

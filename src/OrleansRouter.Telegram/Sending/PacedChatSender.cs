@@ -32,11 +32,14 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, Rout
             return outcome;
         }
 
-        return await PreviewAsync("edit", pacer.TryTakeEditTurn(chatId), chatId, () => sender.EditTextAsync(chatId, messageId, text, button, preview, cancellationToken));
+        return await PreviewAsync("edit", pacer.TryTakeEditTurn(chatId), null, chatId, () => sender.EditTextAsync(chatId, messageId, text, button, preview, cancellationToken));
     }
 
-    public Task<SendOutcome> SendDraftAsync(long chatId, long draftId, string text, CancellationToken cancellationToken) =>
-        PreviewAsync("draft", pacer.TryTakeDraftTurn(chatId), chatId, () => sender.SendDraftAsync(chatId, draftId, text, cancellationToken));
+    public Task<SendOutcome> SendDraftAsync(long chatId, long draftId, string text, CancellationToken cancellationToken)
+    {
+        var hasTurn = pacer.TryTakeDraftTurn(chatId, out var freeAt);
+        return PreviewAsync("draft", hasTurn, freeAt, chatId, () => sender.SendDraftAsync(chatId, draftId, text, cancellationToken));
+    }
 
     /// <summary>Answering a button shows nothing in the chat: it is not paced.</summary>
     public Task<SendOutcome> AnswerButtonAsync(string callbackQueryId, string? text, CancellationToken cancellationToken) =>
@@ -46,12 +49,12 @@ public sealed class PacedChatSender(TelegramSender sender, SendPacer pacer, Rout
     public Task<SendOutcome> SendTypingAsync(long chatId, CancellationToken cancellationToken) =>
         sender.SendTypingAsync(chatId, cancellationToken);
 
-    private async Task<SendOutcome> PreviewAsync(string kind, bool hasTurn, long chatId, Func<Task<SendOutcome>> send)
+    private async Task<SendOutcome> PreviewAsync(string kind, bool hasTurn, DateTimeOffset? freeAt, long chatId, Func<Task<SendOutcome>> send)
     {
         if (!hasTurn)
         {
             metrics.Previewed(kind, "deferred");
-            return SendDeferred.Instance;
+            return new SendDeferred(freeAt);
         }
 
         var outcome = Paced(chatId, await send());

@@ -126,16 +126,12 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
     /// messages (about one a second, short bursts), in a window of their own: they are not messages, Telegram documents
     /// no limit for them, and the bot's messages per second do not count them.
     /// </summary>
-    public bool TryTakeDraftTurn(long chatId)
+    /// <param name="freeAt">When the chat's drafts have a turn again, when this one found none.</param>
+    public bool TryTakeDraftTurn(long chatId, out DateTimeOffset freeAt)
     {
         lock (_gate)
         {
             var now = clock.GetUtcNow();
-            if (_pausedUntil > now)
-            {
-                return false;
-            }
-
             if (!_drafts.TryGetValue(chatId, out var window))
             {
                 window = new ChatSendWindow((int)Math.Round(pacing.PerChatPerSecond * PrivateWindow.TotalSeconds), PrivateWindow + Transit);
@@ -143,7 +139,8 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
                 _drafts[chatId] = window;
             }
 
-            return window.TryReserveNow(now, keepFree: 0);
+            freeAt = Latest(window.FreeAt(now, keepFree: 0), _pausedUntil);
+            return _pausedUntil <= now && window.TryReserveNow(now, keepFree: 0);
         }
     }
 

@@ -159,13 +159,14 @@ public sealed class SendPacerTests
         Assert.False(pacer.TryTakeEditTurn(2));
 
         // Three in any three seconds, whatever the chat's messages and the bot's pace do.
-        Assert.True(pacer.TryTakeDraftTurn(2));
-        Assert.True(pacer.TryTakeDraftTurn(2));
-        Assert.True(pacer.TryTakeDraftTurn(2));
-        Assert.False(pacer.TryTakeDraftTurn(2));
+        Assert.True(pacer.TryTakeDraftTurn(2, out _));
+        Assert.True(pacer.TryTakeDraftTurn(2, out _));
+        Assert.True(pacer.TryTakeDraftTurn(2, out _));
+        Assert.False(pacer.TryTakeDraftTurn(2, out var freeAt));
+        Assert.InRange(freeAt - _clock.GetUtcNow(), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.2));
         var message = await TurnsAsync(pacer, 2);
         Assert.True(message[0] < TimeSpan.FromSeconds(2), $"the message waited {message[0]}");
         _clock.Advance(TimeSpan.FromSeconds(3.2));
-        Assert.True(pacer.TryTakeDraftTurn(2));
+        Assert.True(pacer.TryTakeDraftTurn(2, out _));
     }
 }
