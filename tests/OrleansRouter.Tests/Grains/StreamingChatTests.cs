@@ -17,6 +17,7 @@ public sealed class StreamingCluster : RouterCluster
         GroupPreviewInterval = TimeSpan.FromMilliseconds(200),
         PlaceholderGrace = TimeSpan.FromMilliseconds(50),
         AuthPollInterval = TimeSpan.FromMilliseconds(100),
+        DraftKeepAlive = TimeSpan.FromMilliseconds(400),
     };
 }
 
@@ -279,6 +280,25 @@ public sealed class StreamingChatTests(StreamingCluster cluster) : IClassFixture
         Assert.Equal((ChatRepliesLogIn, new Uri("https://auth.example/login?user=1")), (button.Text, button.Url));
         Assert.Equal("Your calendar is clear.", Sender.SentTo(chat)[1]);
         Assert.True(polls >= 3);
+    }
+
+    [Fact]
+    public async Task A_draft_that_has_not_changed_is_shown_again_before_telegram_drops_it()
+    {
+        var chat = NewChatId();
+        var feed = FeedsFor(1).Peek();
+        await Chat(chat).AcceptAsync(Message(chat, "think long"));
+        feed.Snapshot(TaskOf(chat));
+        feed.Chunk(TaskOf(chat), "Still");
+
+        // Nothing new for well over the keep-alive: the same draft goes again, and again.
+        await Eventually.HoldsAsync(() => Sender.Drafts.Count(d => d.ChatId == chat && d.Text == "Still") >= 3, "the draft kept alive");
+        feed.Status(TaskOf(chat), AgentTaskState.Completed);
+        await Eventually.HoldsAsync(() => Sender.SentTo(chat).Count == 1, "the reply");
+
+        var kept = Sender.Drafts.Where(d => d.ChatId == chat && d.Text == "Still").ToList();
+        Assert.Single(kept.Select(d => d.DraftId).Distinct());
+        Assert.Equal(["Still"], Sender.SentTo(chat));
     }
 
     private const string ChatRepliesLogIn = "Log in";
