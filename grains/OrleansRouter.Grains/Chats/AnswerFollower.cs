@@ -96,6 +96,7 @@ internal sealed class AnswerFollower(
         IAsyncDisposable? typing = services.Typing.Start(chatId);
         var stream = events.GetAsyncEnumerator(reading.Token);
         Task<bool>? next = null;
+        var waits = new List<Task>(3);
         try
         {
             while (answer.Outcome is null)
@@ -104,7 +105,8 @@ internal sealed class AnswerFollower(
                 next ??= stream.MoveNextAsync().AsTask();
                 if (!next.IsCompleted && preview.DueIn() != TimeSpan.Zero)
                 {
-                    List<Task> waits = [next];
+                    waits.Clear();
+                    waits.Add(next);
                     if (preview.DueIn() is { } due)
                     {
                         waits.Add(Task.Delay(due, services.Dependencies.Clock, reading.Token));

@@ -10,7 +10,7 @@ namespace OrleansRouter.Grains.Chats;
 /// in a group, as one placeholder message with a Stop button, sent once the answer has taken longer than
 /// <see cref="StreamingOptions.PlaceholderGrace"/> and then edited in place. At most one update per interval, the
 /// changes in between merged into it; never the same text twice (a digest of what was shown is kept with the item);
-/// a preview that finds no turn free in the send budget tries again a moment later. Runs on the grain's scheduler:
+/// a preview that finds no turn free in the send budget goes when its chat has one again. Runs on the grain's scheduler:
 /// the grain awaits it between two events of the stream.
 /// </summary>
 internal sealed class ReplyPreview(
@@ -61,7 +61,7 @@ internal sealed class ReplyPreview(
         }
 
         var now = clock.GetUtcNow();
-        var next = Latest(_shownAt + Interval, _notBefore, now);
+        var next = Moments.Latest(_shownAt + Interval, _notBefore, now);
 
         // A change brings the next preview forward from a draft's keep-alive, to the next turn the interval allows.
         if (!_failed && (_dueAt is null || next < _dueAt))
@@ -100,7 +100,8 @@ internal sealed class ReplyPreview(
         {
             case SendDelivered:
                 metrics.PreviewsMerged(Math.Max(0, _changes - 1));
-                if (text.Length > 0 && item.Shown.Count == 0 && item.ShownDigest == 0)
+                // The first text the user sees: an empty "Thinking…" draft before it does not count.
+                if (text.Length > 0 && item.ShownDigest is 0 or TextDigest.Empty)
                 {
                     metrics.FirstVisible(clock.GetUtcNow() - item.Message.ReceivedAt);
                 }
@@ -158,8 +159,6 @@ internal sealed class ReplyPreview(
         }
     }
 
-    private static DateTimeOffset Latest(DateTimeOffset a, DateTimeOffset b, DateTimeOffset c) => a > b ? (a > c ? a : c) : (b > c ? b : c);
-
     /// <summary>A preview holds one message: past Telegram's limit it shows the part being written, the last one.</summary>
     private static string ShownPart(string text) => text.Length <= MessageSplitter.MaxLength ? text : MessageSplitter.Split(text)[^1];
 }
@@ -167,9 +166,14 @@ internal sealed class ReplyPreview(
 /// <summary>A stable 64-bit digest of a text (FNV-1a): the same on every silo and every run, unlike string hash codes.</summary>
 internal static class TextDigest
 {
+    /// <summary>The digest of no text: what an empty draft leaves behind.</summary>
+    public const long Empty = unchecked((long)OffsetBasis);
+
+    private const ulong OffsetBasis = 14695981039346656037UL;
+
     public static long Of(string text)
     {
-        var hash = 14695981039346656037UL;
+        var hash = OffsetBasis;
         foreach (var c in text)
         {
             hash = (hash ^ c) * 1099511628211UL;

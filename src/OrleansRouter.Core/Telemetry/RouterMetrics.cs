@@ -30,6 +30,9 @@ public sealed class RouterMetrics : IDisposable
     private long _quarantinedLost;
     private readonly Counter<long> _strangerUpdates;
 
+    /// <summary>This instance's meter: tests listen to it alone, not to every router running beside them.</summary>
+    internal Meter Meter => _meter;
+
     public RouterMetrics(QueueGauge gauge, TimeProvider clock)
     {
         var started = clock.GetTimestamp();

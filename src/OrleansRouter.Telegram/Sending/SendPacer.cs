@@ -1,3 +1,5 @@
+using OrleansRouter.Chats;
+
 namespace OrleansRouter.Telegram.Sending;
 
 /// <summary>
@@ -109,7 +111,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
             var now = clock.GetUtcNow();
             var rate = pacing.PerSecond * _share * _pace;
             var floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
-            if (Interlocked.Read(ref _waiting) > 0 || Latest(_nextPlanned, floor, _pausedUntil) > now
+            if (Interlocked.Read(ref _waiting) > 0 || Moments.Latest(_nextPlanned, floor, _pausedUntil) > now
                 || !WindowOf(chatId, now).TryReserveNow(now, keepFree: 1))
             {
                 return false;
@@ -139,7 +141,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
                 _drafts[chatId] = window;
             }
 
-            freeAt = Latest(window.FreeAt(now, keepFree: 0), _pausedUntil);
+            freeAt = Moments.Latest(window.FreeAt(now, keepFree: 0), _pausedUntil);
             return _pausedUntil <= now && window.TryReserveNow(now, keepFree: 0);
         }
     }
@@ -226,7 +228,7 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
             {
                 var rate = pacing.PerSecond * _share * _pace;
                 floor = _lastLeft + TimeSpan.FromSeconds(1 / rate * MinimumGapOverLimit);
-                target = Latest(clock.GetUtcNow(), _nextPlanned, floor, _pausedUntil);
+                target = Moments.Latest(clock.GetUtcNow(), _nextPlanned, floor, _pausedUntil);
                 _nextPlanned = target + TimeSpan.FromSeconds(1 / (rate * Margin));
             }
 
@@ -274,16 +276,5 @@ public sealed class SendPacer(SendPacing pacing, TimeProvider clock) : IDisposab
         {
             await Task.Delay(wait, clock, cancellationToken);
         }
-    }
-
-    private static DateTimeOffset Latest(params ReadOnlySpan<DateTimeOffset> times)
-    {
-        var latest = times[0];
-        foreach (var time in times)
-        {
-            latest = time > latest ? time : latest;
-        }
-
-        return latest;
     }
 }

@@ -44,6 +44,7 @@ public sealed class StreamingChatTests(StreamingCluster cluster) : IClassFixture
     {
         var chat = NewChatId();
         var feed = FeedsFor(1).Peek();
+        using var firstVisible = new Recordings(cluster.Metrics, "stream_first_visible_ms");
         await Chat(chat).AcceptAsync(Message(chat, "tell me"));
 
         feed.Snapshot(TaskOf(chat));
@@ -63,6 +64,10 @@ public sealed class StreamingChatTests(StreamingCluster cluster) : IClassFixture
         Assert.Single(drafts.Select(d => d.DraftId).Distinct());
         Assert.All(drafts.Zip(drafts.Skip(1)), pair => Assert.NotEqual(pair.First.Text, pair.Second.Text));
         Assert.Equal("The answer is 42.", Assert.Single(Sender.SentTo(chat)));
+
+        // Measured once, when the first text showed; the empty draft before it is not what the user waits for.
+        var measured = Assert.Single(firstVisible.Values);
+        Assert.True(measured >= 60, $"first visible after {measured} ms, before the first word was written");
     }
 
     [Fact]
