@@ -4,7 +4,7 @@ using Orleans.Concurrency;
 namespace OrleansRouter.Grains;
 
 /// <summary>One Telegram chat, keyed by its chat id: its inbox, conversations, retries and dead letters.</summary>
-[Version(1)]
+[Version(2)]
 [Alias("chat")]
 public interface IChatGrain : IGrainWithIntegerKey
 {
@@ -21,6 +21,14 @@ public interface IChatGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("adopt")]
     Task AdoptAsync(ChatHandover handover);
+
+    /// <summary>
+    /// An agent notified the router about a task (A2A push notification). When it is the task the chat is answering,
+    /// with the token the chat registered for it, and the chat is waiting for it, the chat follows it now. Added in
+    /// version 2.
+    /// </summary>
+    [Alias("push")]
+    Task<PushReceipt> NotifyAsync(PushNotice notice);
 
     /// <summary>
     /// What the chat holds right now, for inspection: by <c>--inspect-queue</c>, and by the Orleans dashboard's grain

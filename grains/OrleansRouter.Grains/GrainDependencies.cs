@@ -1,3 +1,4 @@
+using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
@@ -24,4 +25,7 @@ public sealed record GrainDependencies(
     RouterMetrics Metrics)
 {
     public StreamingOptions Streaming { get; init; } = new();
+
+    /// <summary>The router's push notification addresses (<c>A2A_PUSH_URL</c>); null when agents are not asked to notify.</summary>
+    public PushAddresses? Push { get; init; }
 }

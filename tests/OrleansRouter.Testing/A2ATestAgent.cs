@@ -19,6 +19,9 @@ public sealed record AgentCall(string Method, string? Version, string? Authoriza
     public string? TaskId => Message?["taskId"]?.GetValue<string>();
 }
 
+/// <summary>A push notification the test agent sent: for which task, what the router answered, and how many calls it had taken by then.</summary>
+public sealed record PushSent(string TaskId, int Status, int CallsBefore);
+
 /// <summary>How the test agent answers one call.</summary>
 public abstract record AgentAnswer
 {
@@ -52,6 +55,8 @@ public sealed class A2ATestAgent : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<AgentCall> _calls = [];
     private readonly Dictionary<string, ScriptedTask> _tasks = [];
+    private readonly List<PushSent> _pushes = [];
+    private readonly HttpClient _notifier = new();
     private readonly A2AWire _wire;
     private WebApplication? _app;
 
@@ -96,6 +101,18 @@ public sealed class A2ATestAgent : IAsyncDisposable
     /// <summary>After how many events a stream (a send's or a resubscription's) is closed, the task still running; null lets it run.</summary>
     public Func<AgentCall, int?>? CutStreamAfter { get; set; }
 
+    /// <summary>The card says <c>capabilities.pushNotifications</c>: a streamed message's push config is kept with its task.</summary>
+    public bool Pushes { get; set; }
+
+    /// <summary>A task with a push config notifies it when it ends (input-required and auth-required too).</summary>
+    public bool NotifiesWhenOver { get; set; }
+
+    /// <summary>The push notifications sent, in order.</summary>
+    public IReadOnlyList<PushSent> PushesSent
+    {
+        get { lock (_gate) { return _pushes.ToArray(); } }
+    }
+
     /// <summary>While set, resubscribing is refused as for a task that is over, so the client has to poll.</summary>
     public bool RefusesResubscribe { get; set; }
 
@@ -133,8 +150,31 @@ public sealed class A2ATestAgent : IAsyncDisposable
     public JsonNode TaskResult(string taskId, string contextId, string state, string? statusText = null, params string[] artifacts) =>
         _wire.Task(taskId, contextId, state, statusText, [.. artifacts.Select((text, i) => ($"artifact-{i}", text))]);
 
+    /// <summary>
+    /// Posts the task's push notification to the address its message registered: the task as it is now (v1.0 a
+    /// StreamResponse, v0.3 the Task), with the registered token, or <paramref name="token"/> instead. The status answered.
+    /// </summary>
+    public async Task<int> NotifyAsync(ScriptedTask task, string? token = null)
+    {
+        var (url, registered) = task.Push ?? throw new InvalidOperationException("the task has no push config");
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
+        {
+            Content = new StringContent(task.Snapshot().ToJsonString(), System.Text.Encoding.UTF8, _wire.IsV1 ? "application/a2a+json" : "application/json"),
+        };
+        request.Headers.Add("X-A2A-Notification-Token", token ?? registered);
+        var callsBefore = Calls.Count;
+        using var response = await _notifier.SendAsync(request);
+        lock (_gate)
+        {
+            _pushes.Add(new PushSent(task.Id, (int)response.StatusCode, callsBefore));
+        }
+
+        return (int)response.StatusCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _notifier.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -165,7 +205,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
             ["name"] = "Test agent",
             ["description"] = "An agent inside a test.",
             ["version"] = "1.0.0",
-            ["capabilities"] = new JsonObject { ["streaming"] = Streams },
+            ["capabilities"] = new JsonObject { ["streaming"] = Streams, ["pushNotifications"] = Pushes },
             ["defaultInputModes"] = new JsonArray("text/plain"),
             ["defaultOutputModes"] = new JsonArray("text/plain"),
             ["skills"] = new JsonArray(new JsonObject { ["id"] = "test", ["name"] = "Test", ["description"] = "Tests.", ["tags"] = new JsonArray("test") }),
@@ -244,6 +284,16 @@ public sealed class A2ATestAgent : IAsyncDisposable
             _tasks[task.Id] = task;
         }
 
+        if (Pushes && call.Body["params"]?["configuration"]?[_wire.IsV1 ? "taskPushNotificationConfig" : "pushNotificationConfig"] is JsonObject push
+            && Uri.TryCreate(push["url"]?.GetValue<string>(), UriKind.Absolute, out var url))
+        {
+            task.Push = (url, push["token"]?.GetValue<string>() ?? "");
+            if (NotifiesWhenOver)
+            {
+                _ = NotifyWhenOverAsync(task);
+            }
+        }
+
         var snapshot = task.Snapshot();
         task.Start(Steps?.Invoke(call) ?? WordByWord($"reply: {call.Text}", TimeSpan.FromMilliseconds(20)));
         await WriteEventsAsync(context, id, call, [snapshot], task, from: 0);
@@ -271,6 +321,15 @@ public sealed class A2ATestAgent : IAsyncDisposable
         var from = task.EventCount;
         await WriteEventsAsync(context, id, call, Version == "1.0" ? [task.Snapshot()] : [], task, from);
         return Results.Empty;
+    }
+
+    private async Task NotifyWhenOverAsync(ScriptedTask task)
+    {
+        await foreach (var _ in task.FollowAsync(0, CancellationToken.None))
+        {
+        }
+
+        await NotifyAsync(task);
     }
 
     private AgentAnswer CancelTask(string? taskId)

@@ -46,6 +46,9 @@ public sealed class ScriptedTask
 
     public string Id { get; }
 
+    /// <summary>Where and with which token the task's push notifications go, when its message registered them.</summary>
+    public (Uri Url, string Token)? Push { get; internal set; }
+
     public string ContextId { get; }
 
     /// <summary>The v0.3 spelling of the task's state.</summary>

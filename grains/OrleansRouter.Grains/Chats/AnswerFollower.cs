@@ -10,7 +10,8 @@ namespace OrleansRouter.Grains.Chats;
 /// Follows the agent's answer to the message at the head of a chat's inbox: sends the message (streaming where the
 /// agent can), or follows again the task it became, and shows the answer while it grows (<see cref="ReplyPreview"/>).
 /// The task's id is stored the moment the stream names it. A silo that begins to drain leaves the stream as soon as
-/// that is stored, and another silo follows the task on. A stop from the user (<see cref="Stop"/>) ends it at once.
+/// that is stored, and another silo follows the task on. A task the chat waits on a push notification for is asked
+/// for once (GetTask), not streamed. A stop from the user (<see cref="Stop"/>) ends it at once.
 /// Runs on the chat grain's scheduler, for one attempt; the grain decides what the outcome means.
 /// </summary>
 internal sealed class AnswerFollower(
@@ -36,7 +37,11 @@ internal sealed class AnswerFollower(
         using var span = RouterTracing.Source.StartActivity(resumed ? "a2a.resume" : "a2a.stream");
         span?.SetTag("persona_tag", persona.Tag);
         span?.SetTag("chat_id_hash", chatHash);
-        if (resumed)
+        if (resumed && item.AwaitsPush)
+        {
+            span?.SetTag("a2a.awaits_push", true);
+        }
+        else if (resumed)
         {
             services.Dependencies.Metrics.StreamResumed();
             ChatLog.StreamResumed(services.Logger, chatHash, persona.Tag, item.AgentAttempts);
@@ -45,7 +50,8 @@ internal sealed class AnswerFollower(
         var answer = new StreamedAnswer(services.Dependencies.Streaming.MaxReplyChars);
         var preview = new ReplyPreview(item, chatId, services.Sender, services.Dependencies.Streaming, services.Dependencies.Clock,
             services.Dependencies.Metrics, save, saveShown);
-        if (resumed)
+        // A task asked for once, while the chat waits for a push notification, shows nothing until it is over.
+        if (resumed && !item.AwaitsPush)
         {
             preview.Opened();
         }
@@ -64,18 +70,24 @@ internal sealed class AnswerFollower(
     {
         if (item.TaskId is { } taskId)
         {
-            return services.Agent.ResumeAsync(new AgentTask(persona, taskId, conversation.ContextId), cancellationToken);
+            var task = new AgentTask(persona, taskId, conversation.ContextId);
+            return item.AwaitsPush
+                ? OneEventAsync(token => services.Agent.PeekAsync(task, token), cancellationToken)
+                : services.Agent.ResumeAsync(task, cancellationToken);
         }
 
-        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId);
-        return services.Dependencies.Streaming.Enabled ? services.Agent.StreamAsync(request, cancellationToken) : OneAnswerAsync(request, cancellationToken);
+        var push = item.PushToken is { } token && services.Dependencies.Push is { } addresses ? addresses.For(chatId, token) : null;
+        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId, push);
+        return services.Dependencies.Streaming.Enabled
+            ? services.Agent.StreamAsync(request, cancellationToken)
+            : OneEventAsync(async token => new AgentStreamEvent.Finished(await services.Agent.SendAsync(request, token)), cancellationToken);
     }
 
-    /// <summary>With streaming turned off: the agent is asked to answer in one piece, as one event.</summary>
-    private async IAsyncEnumerable<AgentStreamEvent> OneAnswerAsync(AgentRequest request,
+    /// <summary>One call as a stream of one event: the answer in one piece (streaming off), or a task asked for once.</summary>
+    private static async IAsyncEnumerable<AgentStreamEvent> OneEventAsync(Func<CancellationToken, Task<AgentStreamEvent>> call,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        yield return new AgentStreamEvent.Finished(await services.Agent.SendAsync(request, cancellationToken));
+        yield return await call(cancellationToken);
     }
 
     /// <summary>

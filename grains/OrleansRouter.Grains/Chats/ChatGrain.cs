@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Storage;
@@ -57,6 +59,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     /// <summary>The answer being followed, for a stop request to end; null while none is.</summary>
     private AnswerFollower? _following;
+
+    /// <summary>Push notifications taken for the head's task: one that came during a follow is not missed after it.</summary>
+    private int _notices;
 
     public ChatGrain(
         [PersistentState("chat", StorageNames.Chats)] IPersistentState<ChatState> state,
@@ -193,6 +198,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         {
             _services.Metrics.StreamCancelled(ChatStop.How(accepted.Item!.Message));
             _following?.Stop();
+
+            // A head waiting to be tried again (a retry, a push notification) is stopped now, not when it is due.
+            stops.NextAttemptAt = null;
         }
     }
 
@@ -213,10 +221,35 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         var persona = CurrentPersona;
         if (ChatDecision.Rated(await TakeRateWindowAsync(persona)) is ChatDecision.Call)
         {
-            item.BeginCall(persona.Name);
+            BeginCall(item, persona);
             item.AgentAttempts = 1;
             _attemptStoredWithAccept = item;
         }
+    }
+
+    Task<PushReceipt> IChatGrain.NotifyAsync(PushNotice notice)
+    {
+        var head = State.Head();
+        if (head is not { Stage: InboxStage.Calling, PushToken: { } token } || head.TaskId != notice.TaskId)
+        {
+            return Task.FromResult(PushReceipt.Ignored);
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(notice.Token)))
+        {
+            return Task.FromResult(PushReceipt.Refused);
+        }
+
+        // Being followed now: the follow sees the change, or, if it ends first, asks again at once.
+        _notices++;
+        if (head.NextAttemptAt is null)
+        {
+            return Task.FromResult(PushReceipt.Ignored);
+        }
+
+        head.NextAttemptAt = null;
+        Kick();
+        return Task.FromResult(PushReceipt.Woke);
     }
 
     Task<ChatSnapshot> IChatGrain.GetState()
@@ -476,8 +509,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
-        item.BeginCall(persona.Name);
+        BeginCall(item, persona);
         await CallAgentAsync(item, cancellationToken);
+    }
+
+    /// <summary>The message goes to the agent from now on, with a token for the push notifications of its task.</summary>
+    private void BeginCall(InboxItem item, Persona persona)
+    {
+        item.BeginCall(persona.Name);
+        item.PushToken ??= _services.Push is null ? null : PushAddresses.NewToken();
     }
 
     /// <summary>Counts the message against the persona's rate window; a persona without one costs no grain call.</summary>
@@ -580,6 +620,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         using var following = new AnswerFollower(item, conversation, persona, ChatId, _chatHash,
             _adapters, SaveAsync, () => SaveProgressAsync(item));
         _following = following;
+        var notices = _notices;
         Followed followed;
         try
         {
@@ -601,11 +642,18 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             return;
         }
 
+        // The stream ended, or went quiet, before the task did: where the agent notifies, the chat waits for it.
+        if (followed.Outcome is null or AgentFailure { Code: AgentFailureCodes.Timeout } && await CanAwaitPushAsync(item, persona, cancellationToken))
+        {
+            await AwaitPushAsync(item, persona, notified: _notices != notices);
+            return;
+        }
+
         switch (followed.Outcome)
         {
             case AgentReply { Kind: AgentReplyKind.AuthRequired } auth when item.TaskId is not null
                 && (item.AuthRequiredSince is not { } since || Now - since < _services.Streaming.AuthWait):
-                await AwaitAuthorizationAsync(item, auth, cancellationToken);
+                await AwaitAuthorizationAsync(item, persona, auth, notified: _notices != notices, cancellationToken);
                 break;
             case AgentReply { Kind: AgentReplyKind.AuthRequired } when item.TaskId is not null:
                 // Waited long enough: the user's next message continues the task.
@@ -620,6 +668,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             case AgentFailure { TaskNotFound: true } when item.TaskId is not null:
                 // The agent no longer knows the task it was answering with: the message goes again, as a new task.
                 item.TaskId = null;
+                item.AwaitsPush = false;
                 item.AgentAttempts--;
                 break;
             case AgentFailure { Class: FailureClass.Fatal } when conversation.PendingTaskId is not null:
@@ -642,9 +691,10 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// The task asks the user to authorize the agent. The first time, the user is shown what the agent says, with a
     /// login button when it names a web address (recorded before it goes, so it goes once); then the chat keeps
     /// following the task every <see cref="StreamingOptions.AuthPollInterval"/>, for the agent to go on, which it
-    /// does once the user has logged in. Waiting for the user is not a failed attempt.
+    /// does once the user has logged in; or, where the agent notifies, waits for its notification. Waiting for the
+    /// user is not a failed attempt.
     /// </summary>
-    private async Task AwaitAuthorizationAsync(InboxItem item, AgentReply auth, CancellationToken cancellationToken)
+    private async Task AwaitAuthorizationAsync(InboxItem item, Persona persona, AgentReply auth, bool notified, CancellationToken cancellationToken)
     {
         if (item.AuthRequiredSince is null)
         {
@@ -659,8 +709,41 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             }
         }
 
+        if (await CanAwaitPushAsync(item, persona, cancellationToken))
+        {
+            await AwaitPushAsync(item, persona, notified);
+            return;
+        }
+
         item.AgentAttempts = 0;
         await WaitForRetryAsync(item, _services.Streaming.AuthPollInterval, "auth_required");
+    }
+
+    /// <summary>
+    /// Whether the chat may wait for a push notification about the head's task rather than follow it: the router has
+    /// a push address, the task was registered with a token, the agent notifies, and the task is not older than
+    /// <see cref="StreamingOptions.PushWait"/>.
+    /// </summary>
+    private async Task<bool> CanAwaitPushAsync(InboxItem item, Persona persona, CancellationToken cancellationToken) =>
+        _services.Push is not null && item is { PushToken: not null, TaskId: not null, StreamStartedAt: { } started }
+        && Now - started < _services.Streaming.PushWait
+        && await _agent.PushesAsync(persona, cancellationToken);
+
+    /// <summary>
+    /// Leaves the task to the agent's push notification (<see cref="IChatGrain.NotifyAsync"/>), with no stream open,
+    /// asking for it every <see cref="StreamingOptions.PushFallbackPoll"/> in case a notification is lost; at once
+    /// when one came while it was being followed. Not a failed attempt.
+    /// </summary>
+    private async Task AwaitPushAsync(InboxItem item, Persona persona, bool notified)
+    {
+        if (!item.AwaitsPush)
+        {
+            item.AwaitsPush = true;
+            ChatLog.AwaitingPush(_logger, _chatHash, persona.Tag);
+        }
+
+        item.AgentAttempts = 0;
+        await WaitForRetryAsync(item, notified ? TimeSpan.Zero : _services.Streaming.PushFallbackPoll, "awaiting_push");
     }
 
     /// <summary>The user stopped the answer: the agent is asked to cancel its task, and the chat says it stopped.</summary>

@@ -74,4 +74,8 @@ internal static partial class ChatLog
     [LoggerMessage(EventName = "a2a.stream_stopped", Level = LogLevel.Information,
         Message = "The user stopped the answer in chat {chat_id_hash} on {persona_tag}; the agent's task: {result}")]
     public static partial void StreamStopped(ILogger logger, string chat_id_hash, string persona_tag, string result);
+
+    [LoggerMessage(EventName = "a2a.awaiting_push", Level = LogLevel.Information,
+        Message = "The task of chat {chat_id_hash} on {persona_tag} goes on without a stream: the chat waits for the agent's push notification")]
+    public static partial void AwaitingPush(ILogger logger, string chat_id_hash, string persona_tag);
 }

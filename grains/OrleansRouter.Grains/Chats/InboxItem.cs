@@ -67,6 +67,18 @@ public sealed record InboxItem
     /// </summary>
     [Id(19)] public DateTimeOffset? AuthRequiredSince { get; set; }
 
+    /// <summary>
+    /// The token registered with the agent for push notifications about this message's task, fixed before the first
+    /// call (so stored before it goes); a notification that does not bring it is refused. Null when push is off.
+    /// </summary>
+    [Id(20)] public string? PushToken { get; set; }
+
+    /// <summary>
+    /// The chat waits for the agent's push notification about the task rather than holding its stream open; it asks
+    /// for the task (GetTask) when one comes, and now and then meanwhile.
+    /// </summary>
+    [Id(21)] public bool AwaitsPush { get; set; }
+
     public static InboxItem For(InboundMessage message, InboxItemKind kind) => new()
     {
         Message = message,

@@ -58,7 +58,8 @@ public sealed class A2AClient : IAgentClient
 
     public async IAsyncEnumerable<AgentStreamEvent> StreamAsync(AgentRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var opened = await OpenStreamAsync(request.Persona, d => Methods.Stream(d, request), cancellationToken);
+        var opened = await OpenStreamAsync(request.Persona,
+            (card, dialect) => Methods.Stream(dialect, request, card.PushNotifications ? request.Push : null), cancellationToken);
         if (opened.Events is { } events)
         {
             await foreach (var streamEvent in A2AEventStream.ReadAsync(events, _options, cancellationToken))
@@ -82,7 +83,7 @@ public sealed class A2AClient : IAgentClient
 
     public async IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var opened = await OpenStreamAsync(task.Persona, d => Methods.Subscribe(d, task.TaskId), cancellationToken);
+        var opened = await OpenStreamAsync(task.Persona, (_, dialect) => Methods.Subscribe(dialect, task.TaskId), cancellationToken);
         if (opened.Events is { } events)
         {
             // Only a stream that starts with a snapshot (v1.0 asks for one; v0.3 leaves it to the server) holds what
@@ -130,10 +131,37 @@ public sealed class A2AClient : IAgentClient
         }
     }
 
+    public async Task<AgentStreamEvent> PeekAsync(AgentTask task, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            var (card, failure) = await _cards.GetCallableAsync(task.Persona, deadline.Token);
+            return card is null ? new AgentStreamEvent.Finished(failure!) : Capped(await GetTaskAsync(task, card, TimeSpan.Zero, cancellationToken));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new AgentStreamEvent.Finished(TimedOut());
+        }
+    }
+
     public Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken) =>
         WithCardAsync(task.Persona, async (card, deadline) =>
             ToOutcome((await CallInDialectsAsync(task.Persona, card, d => (Methods.Cancel(d), Methods.TaskParams(task.TaskId)), deadline)).Response),
             cancellationToken);
+
+    public async Task<bool> PushesAsync(Persona persona, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            return (await _cards.GetCallableAsync(persona, deadline.Token)).Card is { PushNotifications: true };
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
 
     public async Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken)
     {
@@ -156,7 +184,8 @@ public sealed class A2AClient : IAgentClient
                 ? ""
                 : $"; card points to another origin ({CredentialScope.Origin(card.Endpoint)}): followed without credentials";
             var streams = card.Streaming ? ", streams" : "";
-            return new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")}{streams}){elsewhere}");
+            var pushes = card.PushNotifications ? ", push notifications" : "";
+            return new AgentProbe(true, $"{card.Name} at {card.Endpoint} ({(card.Dialect == A2ADialect.V1 ? "v1.0" : "v0.3")}{streams}{pushes}){elsewhere}");
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -187,7 +216,7 @@ public sealed class A2AClient : IAgentClient
     /// the first is not understood; all within one <see cref="A2AClientOptions.Timeout"/>. The events then have their
     /// own deadline, between one event and the next.
     /// </summary>
-    private async Task<Opened> OpenStreamAsync(Persona persona, Func<A2ADialect, (string Method, JsonObject Params)> call, CancellationToken cancellationToken)
+    private async Task<Opened> OpenStreamAsync(Persona persona, Func<AgentCard, A2ADialect, (string Method, JsonObject Params)> call, CancellationToken cancellationToken)
     {
         using var deadline = Deadline(cancellationToken);
         try
@@ -199,12 +228,12 @@ public sealed class A2AClient : IAgentClient
             }
 
             var dialect = DialectOf(card);
-            var (method, parameters) = call(dialect);
+            var (method, parameters) = call(card, dialect);
             var (events, answer) = await _rpc.OpenStreamAsync(persona, card.Endpoint, dialect, method, parameters, deadline.Token);
             if (answer is JsonRpcResponse.Error { Code: var code } && JsonRpcErrorCodes.AsksForOtherDialect(code))
             {
                 var other = Other(dialect);
-                (method, parameters) = call(other);
+                (method, parameters) = call(card, other);
                 (events, answer) = await _rpc.OpenStreamAsync(persona, card.Endpoint, other, method, parameters, deadline.Token);
                 Learn(card, other, answer);
             }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansRouter.Agents.A2A;
 
 /// <summary>
-/// Finds the JSON-RPC endpoint, protocol version and streaming capability in an agent card of either version:
+/// Finds the JSON-RPC endpoint, protocol version and capabilities in an agent card of either version:
 /// v1.0 lists them in <c>supportedInterfaces</c>; v0.3 has <c>url</c>, <c>preferredTransport</c> and <c>protocolVersion</c>.
 /// </summary>
 internal static class AgentCardReader
@@ -27,10 +27,13 @@ internal static class AgentCardReader
             return null;
         }
 
-        var streaming = Json.Object(card, "capabilities") is { } capabilities
-            && capabilities.TryGetProperty("streaming", out var flag) && flag.ValueKind == JsonValueKind.True;
-        return new AgentCard(name, endpoint.Value.Url, endpoint.Value.Dialect, streaming);
+        var capabilities = Json.Object(card, "capabilities");
+        return new AgentCard(name, endpoint.Value.Url, endpoint.Value.Dialect,
+            Streaming: Says(capabilities, "streaming"), PushNotifications: Says(capabilities, "pushNotifications"));
     }
+
+    private static bool Says(JsonElement? capabilities, string capability) =>
+        capabilities is { } all && all.TryGetProperty(capability, out var flag) && flag.ValueKind == JsonValueKind.True;
 
     /// <summary>v1.0: the first JSON-RPC interface in version 1.x, else the first JSON-RPC interface at all.</summary>
     private static (Uri Url, A2ADialect Dialect)? FromInterfaces(JsonElement card, Uri cardUrl)

@@ -17,8 +17,18 @@ internal static class Methods
             ["configuration"] = new JsonObject { ["blocking"] = true },
         });
 
-    public static (string Method, JsonObject Params) Stream(A2ADialect dialect, AgentRequest request) =>
-        (dialect == A2ADialect.V1 ? "SendStreamingMessage" : "message/stream", new JsonObject { ["message"] = Message(dialect, request) });
+    /// <summary>A streamed message; with <paramref name="push"/>, the task's push config goes with it, registered before the task starts.</summary>
+    public static (string Method, JsonObject Params) Stream(A2ADialect dialect, AgentRequest request, PushTarget? push)
+    {
+        var parameters = new JsonObject { ["message"] = Message(dialect, request) };
+        if (push is not null)
+        {
+            var config = new JsonObject { ["url"] = push.Url.AbsoluteUri, ["token"] = push.Token };
+            parameters["configuration"] = new JsonObject { [dialect == A2ADialect.V1 ? "taskPushNotificationConfig" : "pushNotificationConfig"] = config };
+        }
+
+        return (dialect == A2ADialect.V1 ? "SendStreamingMessage" : "message/stream", parameters);
+    }
 
     public static (string Method, JsonObject Params) Subscribe(A2ADialect dialect, string taskId) =>
         (dialect == A2ADialect.V1 ? "SubscribeToTask" : "tasks/resubscribe", TaskParams(taskId));

@@ -21,8 +21,18 @@ public interface IAgentClient
     /// </summary>
     IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, CancellationToken cancellationToken);
 
+    /// <summary>The task as it is now (GetTask), as one event: a snapshot of it, or the failure that says why not.</summary>
+    Task<AgentStreamEvent> PeekAsync(AgentTask task, CancellationToken cancellationToken);
+
     /// <summary>Asks the agent to stop the task: the task as it ended, or why it could not.</summary>
     Task<AgentOutcome> CancelAsync(AgentTask task, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether the persona's agent sends push notifications (its card says <c>capabilities.pushNotifications</c>): a
+    /// streamed request with a <see cref="AgentRequest.Push"/> registers them for its task, which then needs no open
+    /// stream to be followed.
+    /// </summary>
+    Task<bool> PushesAsync(Persona persona, CancellationToken cancellationToken);
 
     /// <summary>Checks that the persona's agent answers with its card; used by the health monitor.</summary>
     Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken);
@@ -31,7 +41,11 @@ public interface IAgentClient
 /// <param name="MessageId">Stable across retries of the same user message, so an idempotent agent can recognise a resend.</param>
 /// <param name="ContextId">The conversation this message continues, when there is one.</param>
 /// <param name="TaskId">The interrupted task (input-required) this message answers, when there is one.</param>
-public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId);
+/// <param name="Push">Where the agent may notify the router of the task's progress, where it can; null for none.</param>
+public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId, PushTarget? Push = null);
+
+/// <summary>A push notification address for one task: the router's URL for the chat, and the token the agent sends back.</summary>
+public sealed record PushTarget(Uri Url, string Token);
 
 /// <summary>A task an agent took on for a persona.</summary>
 public sealed record AgentTask(Persona Persona, string TaskId, string? ContextId);

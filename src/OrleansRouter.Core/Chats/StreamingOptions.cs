@@ -30,6 +30,21 @@ public sealed record StreamingOptions
     /// <summary>How often a task waiting for the user's authorization is asked whether it has gone on.</summary>
     public TimeSpan AuthPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The router's public URL for A2A push notifications (<c>A2A_PUSH_URL</c>); null when agents are not asked to notify.</summary>
+    public Uri? PushUrl { get; init; }
+
+    /// <summary>
+    /// How often a task registered for push notifications is asked about while the chat waits for one: a
+    /// notification lost on its way costs at most this long.
+    /// </summary>
+    public TimeSpan PushFallbackPoll { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long, from its first event, a task registered for push notifications may wait for one without an open
+    /// stream; after that a cut stream counts as a failed attempt again, as for an agent that does not notify.
+    /// </summary>
+    public TimeSpan PushWait { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The longest reply text shown, notice included: the A2A client's <c>A2A_MAX_REPLY_CHARS</c>.</summary>
     public int MaxReplyChars { get; init; } = 16_384;
 }

@@ -26,6 +26,7 @@ public sealed class RouterMetrics : IDisposable
     private readonly Histogram<double> _streamDuration;
     private readonly Counter<long> _streamResumes;
     private readonly Counter<long> _streamCancels;
+    private readonly Counter<long> _pushes;
     private long _quarantinedAside;
     private long _quarantinedLost;
     private readonly Counter<long> _strangerUpdates;
@@ -54,6 +55,8 @@ public sealed class RouterMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _streamResumes = _meter.CreateCounter<long>("stream_resume", unit: null, "Agent tasks followed again after their stream was cut or their silo stopped");
         _streamCancels = _meter.CreateCounter<long>("stream_cancel", unit: null, "Agent tasks the user stopped, by how: command, button");
+        _pushes = _meter.CreateCounter<long>("a2a_push", unit: null,
+            "A2A push notifications received, by result: woke (the chat was waiting), ignored (followed already, or over), refused (wrong token), invalid");
         // Observed rather than added to, so it is exported at 0 from the start: an alert on increase() then sees the
         // first quarantine of a silo's life.
         _meter.CreateObservableCounter("update_quarantined", () => new[]
@@ -70,6 +73,9 @@ public sealed class RouterMetrics : IDisposable
 
     public void AgentFailed(FailureClass failure, string persona) =>
         _agentFailures.Add(1, new("classification", failure.Label()), new("persona", persona));
+
+    /// <param name="result"><c>woke</c>, <c>ignored</c>, <c>refused</c> or <c>invalid</c>.</param>
+    public void PushReceived(string result) => _pushes.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void RateLimitHit(string persona) => _rateLimitHits.Add(1, new KeyValuePair<string, object?>("persona", persona));
 

@@ -37,6 +37,7 @@ public static class ConfigKeys
     public const string A2AStreaming = "A2A_STREAMING";
     public const string StreamPreviewIntervalMs = "STREAM_PREVIEW_INTERVAL_MS";
     public const string StreamGroupPreviewIntervalMs = "STREAM_GROUP_PREVIEW_INTERVAL_MS";
+    public const string A2APushUrl = "A2A_PUSH_URL";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
     public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
@@ -133,6 +134,7 @@ public static class ConfigKeys
             { Default = "1000", Range = new(250, 60_000) },
         new(StreamGroupPreviewIntervalMs, "The least time between two edits of a group's placeholder while an answer streams.")
             { Default = "3000", Range = new(1000, 60_000) },
+        new(A2APushUrl, "The router's public URL for A2A push notifications (https outside local), e.g. https://router.example/a2a/push;"),
         new(OrleansClustering, "How silos find each other: localhost (one silo, development clustering) or redis (any number of silos).")
             { LocalDefault = "localhost", DeployedDefault = "redis", Choices = ["localhost", "redis"] },
         new(OrleansStorage, "Where grain state and reminders live: memory (lost when the silo stops) or redis (survives crashes and restarts).")

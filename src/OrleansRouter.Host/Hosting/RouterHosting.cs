@@ -44,10 +44,17 @@ public static class RouterHosting
         services.AddSingleton<QueueGauge>();
         services.AddSingleton<RouterMetrics>();
         services.AddSingleton<DrainSignal>();
+        var push = settings.Streaming.PushUrl is { } pushUrl ? new PushAddresses(pushUrl, settings.ChatIdHashSalt) : null;
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<GrainDependencies>(provider, settings.Cluster.ChatReminderPeriod) with
         {
             Streaming = settings.Streaming,
+            Push = push,
         });
+        if (push is not null)
+        {
+            services.AddSingleton(push);
+        }
+
         services.AddSingleton<RouterHealth>();
         services.AddOperatorAccess(settings.Dashboard);
         services.AddSingleton<HealthAudience>();
@@ -146,6 +153,11 @@ public static class RouterHosting
         if (settings.Telegram.Ingress == IngressMode.Webhook)
         {
             app.MapWebhookIngress(settings.Telegram);
+        }
+
+        if (app.Services.GetService<PushAddresses>() is { } push)
+        {
+            app.MapPushIngress(push, settings.A2A.MaxResponseBytes);
         }
 
         var health = app.Services.GetRequiredService<RouterHealth>();

@@ -115,6 +115,51 @@ public sealed class A2AStreamingTests : IAsyncDisposable
     }
 
     [Theory]
+    [InlineData("1.0", "taskPushNotificationConfig")]
+    [InlineData("0.3", "pushNotificationConfig")]
+    public async Task A_streamed_message_registers_its_push_config_where_the_card_says_the_agent_notifies(string version, string field)
+    {
+        var pushing = await AgentAsync(version);
+        pushing.Pushes = true;
+        var silent = await AgentAsync(version);
+        var client = Client();
+        var push = new PushTarget(new Uri("https://router.test/a2a/push/route"), "per-task-token");
+
+        await ReadAsync(client.StreamAsync(Request(pushing, "notify me") with { Push = push }, CancellationToken.None));
+        await ReadAsync(client.StreamAsync(Request(silent, "do not") with { Push = push }, CancellationToken.None));
+
+        var config = Assert.Single(pushing.Calls).Body["params"]?["configuration"]?[field];
+        Assert.Equal(push.Url.AbsoluteUri, config?["url"]?.GetValue<string>());
+        Assert.Equal(push.Token, config?["token"]?.GetValue<string>());
+        Assert.Equal(push, Assert.Single(pushing.Tasks.Values).Push is { } registered ? new PushTarget(registered.Url, registered.Token) : null);
+        Assert.Null(Assert.Single(silent.Calls).Body["params"]?["configuration"]);
+        Assert.True(await client.PushesAsync(PersonaFor(pushing), CancellationToken.None));
+        Assert.False(await client.PushesAsync(PersonaFor(silent), CancellationToken.None));
+        Assert.Contains("push notifications", (await client.ProbeAsync(PersonaFor(pushing), CancellationToken.None)).Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task Peeking_at_a_task_asks_for_it_once_without_a_stream(string version)
+    {
+        var agent = await AgentAsync(version);
+        agent.Steps = _ => [new TaskStep.Chunk("half", TimeSpan.Zero), new TaskStep.Chunk(" whole", TimeSpan.FromSeconds(30))];
+        agent.CutStreamAfter = _ => 1;
+        var client = Client();
+        var (cut, _) = await ReadAsync(client.StreamAsync(Request(agent, "peek"), CancellationToken.None));
+        await Eventually.HoldsAsync(() => agent.Tasks[cut.TaskId!].EventCount >= 2, "the first chunk");
+
+        var peeked = await client.PeekAsync(new AgentTask(PersonaFor(agent), cut.TaskId!, cut.ContextId), CancellationToken.None);
+
+        var snapshot = Assert.IsType<AgentStreamEvent.Snapshot>(peeked);
+        Assert.Equal(AgentTaskState.Working, snapshot.State);
+        Assert.Equal("half", Assert.Single(snapshot.Artifacts).Text);
+        Assert.Equal(version == "1.0" ? "GetTask" : "tasks/get", agent.Calls[^1].Method);
+        Assert.DoesNotContain(agent.Calls, c => c.Method is "SubscribeToTask" or "tasks/resubscribe");
+    }
+
+    [Theory]
     [InlineData("1.0")]
     [InlineData("0.3")]
     public async Task Resuming_a_task_that_is_over_fetches_its_result(string version)

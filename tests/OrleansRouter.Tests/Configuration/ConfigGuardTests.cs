@@ -157,6 +157,11 @@ public sealed class ConfigGuardTests : IDisposable
             "webhook complete", ["TELEGRAM_INGRESS=webhook", "TELEGRAM_WEBHOOK_URL=https://bot.example.com/hook", "TELEGRAM_WEBHOOK_SECRET=webhook-secret-4242-0123456789abcdef", "TELEGRAM_WEBHOOK_SECRET_ROTATED_AT=2026-11-01"],
             []
         },
+        { "a push URL", ["A2A_PUSH_URL=https://router.example.com/a2a/push"], [] },
+        { "a push URL on plain http", ["A2A_PUSH_URL=http://router.example.com/a2a/push"], ["error A2A_PUSH_URL"] },
+        { "a push URL without a path", ["A2A_PUSH_URL=https://router.example.com/"], ["error A2A_PUSH_URL"] },
+        { "a push URL with a query", ["A2A_PUSH_URL=https://router.example.com/a2a/push?chat=1"], ["error A2A_PUSH_URL"] },
+        { "a push URL that is not one", ["A2A_PUSH_URL=router.example.com/a2a/push"], ["error A2A_PUSH_URL"] },
         { "bot token of the wrong shape", ["TELEGRAM_BOT_TOKEN=bot-token-without-id"], ["error TELEGRAM_BOT_TOKEN"] },
         { "queue depth of zero", ["QUEUE_MAX_DEPTH_PER_CHAT=0"], ["error QUEUE_MAX_DEPTH_PER_CHAT"] },
         { "retry knobs that are not numbers", ["RETRY_MAX_ATTEMPTS=lots", "RETRY_BASE_DELAY_MS=-1"], ["error RETRY_MAX_ATTEMPTS", "error RETRY_BASE_DELAY_MS"] },

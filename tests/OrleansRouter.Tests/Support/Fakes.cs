@@ -43,6 +43,24 @@ public sealed class ScriptedAgent : IAgentClient
         return OneEventAsync(SendAsync(request, cancellationToken));
     }
 
+    /// <summary>Whether the agent sends push notifications; off by default.</summary>
+    public bool Pushes { get; set; }
+
+    /// <summary>What asking for a task once brings; by default the agent no longer knows it.</summary>
+    public Func<AgentTask, AgentStreamEvent>? Peek { get; set; }
+
+    /// <summary>Tasks asked for once, in order.</summary>
+    public ConcurrentQueue<AgentTask> Peeked { get; } = new();
+
+    public Task<bool> PushesAsync(Persona persona, CancellationToken cancellationToken) => Task.FromResult(Pushes);
+
+    public Task<AgentStreamEvent> PeekAsync(AgentTask task, CancellationToken cancellationToken)
+    {
+        Peeked.Enqueue(task);
+        return Task.FromResult(Peek?.Invoke(task)
+            ?? new AgentStreamEvent.Finished(new AgentFailure(FailureClass.Fatal, AgentFailureCodes.TaskNotFound, "unknown task")));
+    }
+
     public IAsyncEnumerable<AgentStreamEvent> ResumeAsync(AgentTask task, CancellationToken cancellationToken) =>
         Resume?.Invoke(task) ?? OneEventAsync(Task.FromResult<AgentOutcome>(new AgentFailure(FailureClass.Fatal, AgentFailureCodes.TaskNotFound, "unknown task")));
 

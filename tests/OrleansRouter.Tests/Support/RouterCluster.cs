@@ -47,6 +47,9 @@ public abstract class RouterCluster : IAsyncLifetime
 
     public virtual StreamingOptions Streaming => new();
 
+    /// <summary>The router's push notification addresses; none unless a cluster says so.</summary>
+    public virtual PushAddresses? Push => null;
+
     public static long NewChatId() => Interlocked.Increment(ref _nextChatId);
 
     /// <summary>How often a chat with pending work is woken by its reminder.</summary>
@@ -63,6 +66,7 @@ public abstract class RouterCluster : IAsyncLifetime
             host.Services.AddSingleton(new GrainDependencies(Personas, Queue, Clock, new ChatIdHasher("test-salt"), Gauge, Drain, ReminderPeriod, Metrics)
             {
                 Streaming = Streaming,
+                Push = Push,
             });
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
