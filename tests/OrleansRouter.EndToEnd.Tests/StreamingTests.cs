@@ -236,6 +236,105 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Single(agent.Calls, c => c.Method is "SendStreamingMessage" or "message/stream");
     }
 
+    /// <summary>The router with a push address on its own HTTP port, as a deployment gives it a public one.</summary>
+    private RouterProcess PushingRouter(A2ATestAgent agent, Dictionary<string, string>? more = null)
+    {
+        var http = $"127.0.0.1:{FreePort.Next()}";
+        return Router(agent, new(more ?? []) { ["HTTP_ENDPOINT"] = http, ["A2A_PUSH_URL"] = $"http://{http}/a2a/push" });
+    }
+
+    /// <summary>An agent whose task says one thing, then goes on for a while with its stream cut, then finishes.</summary>
+    private static async Task<A2ATestAgent> LongTaskAgentAsync(string version)
+    {
+        var agent = await StreamingAgentAsync(version);
+        agent.Pushes = true;
+        agent.Steps = _ =>
+        [
+            new TaskStep.Chunk("Started.", TimeSpan.FromMilliseconds(50)),
+            new TaskStep.Chunk(" Finished.", TimeSpan.FromSeconds(4), LastChunk: true),
+            new TaskStep.Status("completed", TimeSpan.Zero),
+        ];
+
+        // The task's snapshot, its "working", its first chunk: then the stream is gone, the task not.
+        agent.CutStreamAfter = call => call.Method is "SendStreamingMessage" or "message/stream" ? 3 : null;
+        return agent;
+    }
+
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("0.3")]
+    public async Task A_long_task_whose_stream_is_gone_is_answered_once_when_the_agent_notifies(string version)
+    {
+        await using var agent = await LongTaskAgentAsync(version);
+        agent.NotifiesWhenOver = true;
+        await using var router = PushingRouter(agent);
+        await router.WaitForHealthyAsync();
+        var chat = Traffic.Chats(1)[0];
+
+        _telegram.Post(chat, "a long job");
+        await _telegram.WaitUntilAsync(t => t.SentTo(chat).Count >= 1, Deadline, "the reply");
+
+        Assert.Equal("Started. Finished.", Assert.Single(_telegram.SentTo(chat)).Text);
+        var push = Assert.Single(agent.PushesSent);
+        Assert.Equal(200, push.Status);
+
+        // Until the notice, nothing but the one streamed message: no resubscription, no polling.
+        Assert.Equal(1, push.CallsBefore);
+        Assert.Single(agent.Calls, c => c.Method is "SendStreamingMessage" or "message/stream");
+        Assert.DoesNotContain(agent.Calls, c => c.Method is "SubscribeToTask" or "tasks/resubscribe");
+        Assert.Contains(agent.Calls.Skip(push.CallsBefore), c => c.Method == (version == "1.0" ? "GetTask" : "tasks/get"));
+        Assert.Single(router.EventsNamed("a2a.awaiting_push"));
+
+        // The same notice again, the answer out: taken (the chat has decided by the time it answers), and ignored.
+        Assert.Equal(200, await agent.NotifyAsync(Assert.Single(agent.Tasks.Values)));
+        Assert.Single(_telegram.SentTo(chat));
+    }
+
+    [Fact]
+    public async Task Notifications_that_are_not_the_agents_are_refused_and_change_nothing()
+    {
+        await using var agent = await LongTaskAgentAsync("1.0");
+        await using var router = PushingRouter(agent, new() { ["A2A_MAX_RESPONSE_BYTES"] = "16384" });
+        await router.WaitForHealthyAsync();
+        var chat = Traffic.Chats(1)[0];
+        _telegram.Post(chat, "guard my task");
+        await Traffic.WaitUntilAsync(() => Task.FromResult(router.EventsNamed("a2a.awaiting_push").Any()), Deadline, () => "the chat waiting for the notice");
+        var task = Assert.Single(agent.Tasks.Values);
+        var (url, token) = task.Push!.Value;
+        var route = url.Segments[^1];
+        using var http = new HttpClient();
+        async Task<int> PostAsync(Uri to, string? withToken, string body)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, to) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/a2a+json") };
+            if (withToken is not null)
+            {
+                request.Headers.Add("X-A2A-Notification-Token", withToken);
+            }
+
+            using var response = await http.SendAsync(request);
+            return (int)response.StatusCode;
+        }
+
+        var body = task.Snapshot().ToJsonString();
+        var forged = new Uri(url, (route[0] == 'A' ? "B" : "A") + route[1..]);
+        Assert.Equal(401, await agent.NotifyAsync(task, token: "not-the-token"));
+        Assert.Equal(401, await PostAsync(url, null, body));
+        Assert.Equal(404, await PostAsync(forged, token, body));
+        Assert.Equal(400, await PostAsync(url, token, "not json"));
+        Assert.Equal(400, await PostAsync(url, token, """{"message":{"messageId":"m"}}"""));
+        Assert.Equal(413, await PostAsync(url, token, new string(' ', 20_000) + body));
+        Assert.Equal(200, await PostAsync(url, token, """{"task":{"id":"someone-elses-task","status":{}}}"""));
+        Assert.NotEmpty(router.EventsNamed("a2a.push_refused"));
+        Assert.DoesNotContain(router.Events, e => e.ToJsonString().Contains(token, StringComparison.Ordinal));
+
+        // None of that woke the chat: the answer comes with the agent's own notice, once.
+        await Traffic.WaitUntilAsync(() => Task.FromResult(task.IsOver), Deadline, () => "the task to finish");
+        Assert.Empty(_telegram.SentTo(chat));
+        Assert.Equal(200, await agent.NotifyAsync(task));
+        await _telegram.WaitUntilAsync(t => t.SentTo(chat).Count >= 1, Deadline, "the reply");
+        Assert.Equal("Started. Finished.", Assert.Single(_telegram.SentTo(chat)).Text);
+    }
+
     [Fact]
     public async Task Fifty_chats_streaming_at_once_at_telegrams_limits_draw_no_429_and_no_repeated_edit()
     {
