@@ -16,7 +16,9 @@ namespace OrleansRouter.Grains.Chats;
 /// inbox strictly in order: decide (command, rate window) → call the agent → deliver the reply. Each step
 /// is stored before its side effect, so after a crash the step is resumed, not lost and not repeated from scratch.
 /// The grain carries the steps out; what they decide is plain code beside it: <see cref="ChatDecision"/> for what
-/// to do with a message, <see cref="ChatState"/> for the inbox's bookkeeping, <see cref="QueueReport"/> for the gauges.
+/// to do with a message, <see cref="AnswerOutcome"/> for what to do once the agent answered, <see cref="ChatState"/>
+/// for the inbox's bookkeeping, <see cref="QueueReport"/> for the gauges. The parts that talk to the outside for a
+/// step are beside it too: <see cref="CommandAnswers"/>, <see cref="AnswerFollower"/>, <see cref="ReplyDelivery"/>.
 /// </summary>
 /// <remarks>
 /// Reentrant, so that accepting never waits behind an agent call. All code still runs on the grain's own scheduler:
@@ -37,14 +39,15 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly IAgentClient _agent;
     private readonly IChatSender _sender;
     private readonly ITypingIndicator _typing;
-    private readonly IChatMembers _members;
-    private readonly ChatCommandOptions _commands;
     private readonly ILogger<ChatGrain> _logger;
     private readonly CoalescingWriter _writer;
     private readonly CoalescingWriter _progressWriter;
     private readonly SerialGate _reminders = new();
     private readonly QueueReport _queue;
     private readonly GrainServices _adapters;
+    private readonly ReplyDelivery _delivery;
+    private readonly CommandAnswers _commandAnswers;
+    private readonly string _chatHash;
 
     /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
     private readonly Dictionary<long, Task> _storing = [];
@@ -55,7 +58,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private InboxItem? _attemptStoredWithAccept;
     private int _pumpFailures;
     private readonly CancellationTokenSource _deactivation = new();
-    private string _chatHash = "";
 
     /// <summary>The answer being followed, for a stop request to end; null while none is.</summary>
     private AnswerFollower? _following;
@@ -79,14 +81,17 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         _agent = agent;
         _sender = sender;
         _typing = typing;
-        _members = members;
-        _commands = commands;
         _logger = logger;
         _writer = new CoalescingWriter(() => _state.WriteStateAsync());
         _progress = progress;
         _progressWriter = new CoalescingWriter(() => _progress.WriteStateAsync());
         _queue = new QueueReport(services.Gauge);
         _adapters = new GrainServices(services, agent, sender, typing, logger);
+
+        // The grain's identity is known from its construction on.
+        _chatHash = services.Hasher.Hash(ChatId);
+        _delivery = new ReplyDelivery(ChatId, _chatHash, sender, services.Options, logger);
+        _commandAnswers = new CommandAnswers(ChatId, _chatHash, members, commands, services.Personas, sender, logger);
     }
 
     private long ChatId => this.GetPrimaryKeyLong();
@@ -99,7 +104,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _chatHash = _services.Hasher.Hash(ChatId);
         if (State.Head() is { } head)
         {
             _progress.State.ApplyTo(head);
@@ -491,9 +495,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 await ReplyAsync(item, ChatReplies.Unsupported);
                 return;
             case ChatDecision.Command command:
-                if (await AnswerCommandAsync(item, command.Parsed, cancellationToken))
+                switch (await _commandAnswers.AnswerAsync(item, command.Parsed, State, cancellationToken))
                 {
-                    return;
+                    case CommandAnswer.Say say:
+                        await ReplyAsync(item, say.Text);
+                        return;
+                    case CommandAnswer.Done:
+                        await CompleteAsync(item);
+                        return;
                 }
 
                 break;
@@ -524,68 +533,6 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private Task<RateDecision> TakeRateWindowAsync(Persona persona) => persona.RateWindow is null
         ? Task.FromResult(RateDecision.Allow)
         : GrainFactory.GetGrain<IPersonaGrain>(persona.Name).TryAcquireAsync(ChatId);
-
-    /// <summary>
-    /// Obeys a command addressed to this bot (or to no bot), if the sender may use it; drops one addressed to
-    /// another bot. False when the command is this bot's but not the router's: text for the agent.
-    /// </summary>
-    private async Task<bool> AnswerCommandAsync(InboxItem item, ChatCommand command, CancellationToken cancellationToken)
-    {
-        var username = command.Addressee is null ? null : await _members.BotUsernameAsync(cancellationToken);
-        switch (CommandRules.Route(command, username, item.Message.IsGroup, _commands.GroupCommands))
-        {
-            case CommandRoute.Agent:
-                return false;
-            case CommandRoute.Ignore:
-                ChatLog.CommandIgnored(_logger, item.Message.UpdateId, _chatHash);
-                await CompleteAsync(item);
-                return true;
-            case CommandRoute.RunForAdmins:
-                var admin = CommandRules.SentByAdmin(item.Message)
-                    ?? await _members.IsAdminAsync(ChatId, item.Message.SenderId!.Value, cancellationToken);
-                if (admin != true)
-                {
-                    var name = command.Kind.ToString().ToLowerInvariant();
-                    ChatLog.CommandRefused(_logger, item.Message.UpdateId, _chatHash, name, admin is null ? "unknown" : "member");
-                    await ReplyAsync(item, admin is null ? ChatReplies.AdminCheckFailed : ChatReplies.AdminsOnly(name));
-                    return true;
-                }
-
-                break;
-        }
-
-        if (command.Kind == ChatCommandKind.Cancel)
-        {
-            await AnswerStopAsync(item, cancellationToken);
-            return true;
-        }
-
-        await ReplyAsync(item, ChatCommands.Run(command, State, _services.Personas, ChatId));
-        return true;
-    }
-
-    /// <summary>
-    /// A stop request's own turn: it stopped the answer ahead of it when it was accepted, and says nothing more (a
-    /// button press is answered, so the user's app stops waiting); or there was nothing to stop, and the user is told.
-    /// </summary>
-    private async Task AnswerStopAsync(InboxItem item, CancellationToken cancellationToken)
-    {
-        var said = item.StopApplied ? null : ChatReplies.NothingToStop;
-        if (item.Message.CallbackQueryId is { } query)
-        {
-            await _sender.AnswerButtonAsync(query, said ?? "Stopped.", cancellationToken);
-            await CompleteAsync(item);
-            return;
-        }
-
-        if (said is null || item.Message.StoppedDraftId is not null)
-        {
-            await CompleteAsync(item);
-            return;
-        }
-
-        await ReplyAsync(item, said);
-    }
 
     private async Task CallAgentAsync(InboxItem item, CancellationToken cancellationToken)
     {
@@ -631,58 +578,26 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             _following = null;
         }
 
-        if (followed.Left)
+        var notified = _notices != notices;
+        switch (AnswerOutcome.Of(followed, item, conversation, Now, _services.Streaming, await AgentNotifiesAsync(item, persona, cancellationToken)))
         {
-            return;
-        }
-
-        if (followed.Stopped)
-        {
-            await StopAsync(item, persona, conversation, followed.Partial, cancellationToken);
-            return;
-        }
-
-        // The stream ended, or went quiet, before the task did: where the agent notifies, the chat waits for it.
-        if (followed.Outcome is null or AgentFailure { Code: AgentFailureCodes.Timeout } && await CanAwaitPushAsync(item, persona, cancellationToken))
-        {
-            await AwaitPushAsync(item, persona, notified: _notices != notices);
-            return;
-        }
-
-        switch (followed.Outcome)
-        {
-            case AgentReply { Kind: AgentReplyKind.AuthRequired } auth when item.TaskId is not null
-                && (item.AuthRequiredSince is not { } since || Now - since < _services.Streaming.AuthWait):
-                await AwaitAuthorizationAsync(item, persona, auth, notified: _notices != notices, cancellationToken);
+            case AnswerOutcome.Stop stop:
+                await StopAsync(item, persona, conversation, stop.Partial, cancellationToken);
                 break;
-            case AgentReply { Kind: AgentReplyKind.AuthRequired } when item.TaskId is not null:
-                // Waited long enough: the user's next message continues the task.
-                conversation.PendingTaskId = item.TaskId;
-                await ReplyAsync(item, ChatReplies.StillWaitingForAuthorization);
+            case AnswerOutcome.AwaitPush:
+                await AwaitPushAsync(item, persona, notified);
                 break;
-            case AgentReply reply:
-                conversation.ContextId = reply.ContextId ?? conversation.ContextId;
-                conversation.PendingTaskId = reply.AwaitsUser ? reply.TaskId : null;
-                await ReplyAsync(item, ChatReplies.FromAgent(reply));
+            case AnswerOutcome.AwaitAuthorization auth:
+                await AwaitAuthorizationAsync(item, persona, auth, notified, cancellationToken);
                 break;
-            case AgentFailure { TaskNotFound: true } when item.TaskId is not null:
-                // The agent no longer knows the task it was answering with: the message goes again, as a new task.
-                item.TaskId = null;
-                item.AwaitsPush = false;
-                item.AgentAttempts--;
+            case AnswerOutcome.Reply reply:
+                await ReplyAsync(item, reply.Text);
                 break;
-            case AgentFailure { Class: FailureClass.Fatal } when conversation.PendingTaskId is not null:
-                // The task the agent asked about is gone or over (not found, unsupported operation…): the
-                // message goes again, as a new task, rather than failing every message until /reset.
-                conversation.PendingTaskId = null;
-                item.AgentAttempts--;
+            case AnswerOutcome.Failed failed:
+                await OnAgentFailedAsync(item, persona, failed.Failure);
                 break;
-            case AgentFailure failure:
-                await OnAgentFailedAsync(item, persona, failure);
-                break;
-            default:
-                // The stream ended before the answer did: the task is followed again, backing off like any retry.
-                await OnAgentFailedAsync(item, persona, new AgentFailure(FailureClass.Transient, "stream_cut", "the stream ended before the task did"));
+            case AnswerOutcome.LeftToOthers or AnswerOutcome.CallAgain:
+                // Nothing to carry out: another silo follows the task on, or the pump calls the agent again.
                 break;
         }
     }
@@ -694,14 +609,14 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// does once the user has logged in; or, where the agent notifies, waits for its notification. Waiting for the
     /// user is not a failed attempt.
     /// </summary>
-    private async Task AwaitAuthorizationAsync(InboxItem item, Persona persona, AgentReply auth, bool notified, CancellationToken cancellationToken)
+    private async Task AwaitAuthorizationAsync(InboxItem item, Persona persona, AnswerOutcome.AwaitAuthorization auth, bool notified, CancellationToken cancellationToken)
     {
         if (item.AuthRequiredSince is null)
         {
             item.AuthRequiredSince = Now;
             await SaveAsync();
-            var prompt = MessageSplitter.Split(ChatReplies.FromAgent(auth))[0];
-            var button = LoginLink.In(auth.Text) is { } url ? new ReplyButton(ChatReplies.LogIn, Url: url) : null;
+            var prompt = MessageSplitter.Split(ChatReplies.FromAgent(auth.Auth))[0];
+            var button = LoginLink.In(auth.Auth.Text) is { } url ? new ReplyButton(ChatReplies.LogIn, Url: url) : null;
             var replyTo = item.Message.IsGroup ? item.Message.MessageId : (int?)null;
             if (await _sender.SendTextAsync(ChatId, prompt, replyTo, button, cancellationToken) is SendFailed failed)
             {
@@ -709,7 +624,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             }
         }
 
-        if (await CanAwaitPushAsync(item, persona, cancellationToken))
+        if (auth.ByPush)
         {
             await AwaitPushAsync(item, persona, notified);
             return;
@@ -720,13 +635,11 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     }
 
     /// <summary>
-    /// Whether the chat may wait for a push notification about the head's task rather than follow it: the router has
-    /// a push address, the task was registered with a token, the agent notifies, and the task is not older than
-    /// <see cref="StreamingOptions.PushWait"/>.
+    /// Whether the agent will notify the router about the head's task: the router has a push address, the task was
+    /// registered with a token, and the agent's card says it notifies (a cached card: no call, as a rule).
     /// </summary>
-    private async Task<bool> CanAwaitPushAsync(InboxItem item, Persona persona, CancellationToken cancellationToken) =>
-        _services.Push is not null && item is { PushToken: not null, TaskId: not null, StreamStartedAt: { } started }
-        && Now - started < _services.Streaming.PushWait
+    private async Task<bool> AgentNotifiesAsync(InboxItem item, Persona persona, CancellationToken cancellationToken) =>
+        _services.Push is not null && item is { PushToken: not null, TaskId: not null }
         && await _agent.PushesAsync(persona, cancellationToken);
 
     /// <summary>
@@ -785,79 +698,24 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private async Task DeliverAsync(InboxItem item, CancellationToken cancellationToken)
     {
-        while (item.PartsDelivered < item.ReplyParts.Count)
+        switch (await _delivery.SendAsync(item, () => SaveProgressAsync(item), cancellationToken))
         {
-            var part = item.ReplyParts[item.PartsDelivered];
-
-            // Telegram trims messages; a part of nothing but whitespace would be refused as empty.
-            if (!string.IsNullOrWhiteSpace(part))
-            {
-                if (await SendPartAsync(item, part, cancellationToken) is SendFailed failed)
-                {
-                    await OnSendFailedAsync(item, failed);
-                    return;
-                }
-            }
-
-            item.PartsDelivered++;
-            item.SendAttempts = 0;
-            if (item.PartsDelivered < item.ReplyParts.Count)
-            {
-                await SaveProgressAsync(item);
-            }
+            case Delivery.Sent:
+                ChatLog.Delivered(_logger, item.Message.UpdateId, _chatHash, (Now - item.Message.ReceivedAt).TotalMilliseconds);
+                _services.Metrics.Delivered(Now - item.Message.ReceivedAt);
+                await CompleteAsync(item);
+                break;
+            case Delivery.Retry retry:
+                await WaitForRetryAsync(item, retry.Delay, retry.Cause);
+                break;
+            case Delivery.GiveUp giveUp:
+                DeadLetter(item, giveUp.Reason);
+                await CompleteAsync(item);
+                break;
+            case Delivery.MovedTo moved:
+                await HandOverAsync(moved.Supergroup, except: null);
+                break;
         }
-
-        ChatLog.Delivered(_logger, item.Message.UpdateId, _chatHash, (Now - item.Message.ReceivedAt).TotalMilliseconds);
-        _services.Metrics.Delivered(Now - item.Message.ReceivedAt);
-        await CompleteAsync(item);
-    }
-
-    /// <summary>
-    /// One part of a reply. The first part of an answer that showed in a group's placeholder replaces it (an edit
-    /// is safe to repeat after a crash, and takes the Stop button away); a placeholder that is gone (deleted, too
-    /// old) leaves the part to go as a message of its own. Every other part is a message, the first in a group
-    /// threaded to the message it answers.
-    /// </summary>
-    private async Task<SendOutcome> SendPartAsync(InboxItem item, string part, CancellationToken cancellationToken)
-    {
-        if (item.PartsDelivered == 0 && item.PlaceholderId is { } placeholder)
-        {
-            var edited = await _sender.EditTextAsync(ChatId, placeholder, part, null, preview: false, cancellationToken);
-            if (edited is not SendFailed { Class: FailureClass.Fatal, MigratedTo: null })
-            {
-                return edited;
-            }
-
-            item.PlaceholderId = null;
-        }
-
-        var replyTo = item.PartsDelivered == 0 && item.Message.IsGroup ? item.Message.MessageId : (int?)null;
-        return await _sender.SendTextAsync(ChatId, part, replyTo, null, cancellationToken);
-    }
-
-    private async Task OnSendFailedAsync(InboxItem item, SendFailed failed)
-    {
-        if (failed.MigratedTo is { } supergroup)
-        {
-            await HandOverAsync(supergroup, except: null);
-            return;
-        }
-
-        // A 429 is Telegram pacing us, not a failure of the message: it waits exactly as long as asked and does not count.
-        if (failed.RetryAfter is null)
-        {
-            item.SendAttempts++;
-        }
-
-        ChatLog.SendFailed(_logger, _chatHash, failed.Class.Label(), failed.Code, item.SendAttempts, failed.Detail);
-        if (failed.Class == FailureClass.Transient && item.SendAttempts < _services.Options.RetryMaxAttempts)
-        {
-            await WaitForRetryAsync(item, failed.RetryAfter ?? RetryPolicy.Delay(_services.Options, item.SendAttempts), failed.Code);
-            return;
-        }
-
-        DeadLetter(item, $"telegram {failed.Code}: {failed.Detail}");
-        await CompleteAsync(item);
     }
 
     /// <summary>
