@@ -5,7 +5,7 @@
 #
 #   ./ops/bench.sh                                      # every scenario, both storages: about fifteen minutes
 #   ./ops/bench.sh --scenario latency --storage redis   # one of burst, latency, latency_cold, idle, slow_agent,
-#                                                       # paced, kill, kill_defaults, memory, rolling, stream
+#                                                       # paced, kill, kill_defaults, memory, rolling, stream, push
 #   ./ops/bench.sh --scenario burst --router .build/bench-before/<sha>/.build/router   # another build's router
 #
 # --router takes an orleans-router.dll or the directory holding one (default: this tree's Release build);

@@ -50,8 +50,9 @@ public sealed class Rig : IAsyncDisposable
     /// </param>
     /// <param name="silos">More than one forms a cluster through Redis.</param>
     /// <param name="agent">Sets the agent up before the router first reads its card (to stream, say).</param>
+    /// <param name="push">Each silo serves push notifications at <c>A2A_PUSH_URL</c> on its own HTTP port.</param>
     public static async Task<Rig> StartAsync(RouterBuild build, string storage, TimeSpan agentDelay, bool paced = false, bool routerDefaults = false, int silos = 1,
-        Action<A2ATestAgent>? agent = null)
+        Action<A2ATestAgent>? agent = null, bool push = false)
     {
         var surroundings = await RouterSurroundings.StartAsync(storage == "redis" || silos > 1 ? RedisUse.Volatile : RedisUse.None, agentDelay);
         agent?.Invoke(surroundings.Agent);
@@ -91,6 +92,11 @@ public sealed class Rig : IAsyncDisposable
             ["SILO_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["GATEWAY_PORT"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }).ToArray();
+        foreach (var environment in environments.Where(_ => push))
+        {
+            environment["A2A_PUSH_URL"] = $"http://{environment["HTTP_ENDPOINT"]}/a2a/push";
+        }
+
         var rig = new Rig(storage, surroundings, build, environments);
         await Task.WhenAll(Enumerable.Range(0, silos).Select(rig.StartRouterAsync));
         return rig;

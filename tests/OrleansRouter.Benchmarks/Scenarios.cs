@@ -7,7 +7,7 @@ namespace OrleansRouter.Benchmarks;
 /// <summary>The benchmark scenarios of issues 3, 12 and 13. Each starts its own rig and returns what it measured.</summary>
 public static class Scenarios
 {
-    public static readonly string[] Names = ["burst", "latency", "latency_cold", "idle", "slow_agent", "paced", "kill", "kill_defaults", "memory", "rolling", "stream"];
+    public static readonly string[] Names = ["burst", "latency", "latency_cold", "idle", "slow_agent", "paced", "kill", "kill_defaults", "memory", "rolling", "stream", "push"];
 
     public static Task<JsonObject> RunAsync(string name, string storage, RouterBuild build) => name switch
     {
@@ -22,6 +22,7 @@ public static class Scenarios
         "memory" => MemoryAsync(build, storage),
         "rolling" => RestartScenarios.RollingAsync(build, storage),
         "stream" => StreamScenario.RunAsync(build, storage),
+        "push" => PushScenario.RunAsync(build, storage),
         _ => throw new ArgumentException($"unknown scenario '{name}'; known: {string.Join(", ", Names)}"),
     };
 

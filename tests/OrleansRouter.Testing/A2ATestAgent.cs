@@ -19,8 +19,8 @@ public sealed record AgentCall(string Method, string? Version, string? Authoriza
     public string? TaskId => Message?["taskId"]?.GetValue<string>();
 }
 
-/// <summary>A push notification the test agent sent: for which task, what the router answered, and how many calls it had taken by then.</summary>
-public sealed record PushSent(string TaskId, int Status, int CallsBefore);
+/// <summary>A push notification the test agent sent: for which task, when, what the router answered, and how many calls it had taken by then.</summary>
+public sealed record PushSent(string TaskId, DateTimeOffset At, int Status, int CallsBefore);
 
 /// <summary>How the test agent answers one call.</summary>
 public abstract record AgentAnswer
@@ -162,11 +162,11 @@ public sealed class A2ATestAgent : IAsyncDisposable
             Content = new StringContent(task.Snapshot().ToJsonString(), System.Text.Encoding.UTF8, _wire.IsV1 ? "application/a2a+json" : "application/json"),
         };
         request.Headers.Add("X-A2A-Notification-Token", token ?? registered);
-        var callsBefore = Calls.Count;
+        var (callsBefore, at) = (Calls.Count, DateTimeOffset.UtcNow);
         using var response = await _notifier.SendAsync(request);
         lock (_gate)
         {
-            _pushes.Add(new PushSent(task.Id, (int)response.StatusCode, callsBefore));
+            _pushes.Add(new PushSent(task.Id, at, (int)response.StatusCode, callsBefore));
         }
 
         return (int)response.StatusCode;
