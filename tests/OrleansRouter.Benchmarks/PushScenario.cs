@@ -51,6 +51,14 @@ public static class PushScenario
             messages.Add((chat, text));
         }
 
+        // Half a second after the last task's stream was gone, well before the first task ends: what is still open.
+        while (rig.Agent.Tasks.Values.Count(t => t.Request.StartsWith("long ", StringComparison.Ordinal) && t.EventCount >= 2) < Chats)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(500);
+        var openWhileWaiting = rig.Agent.OpenStreams;
         await rig.Telegram.WaitUntilAsync(
             t => messages.All(m => t.SentTo(m.Chat).Any(s => s.Text == Answer(m.Text))), TimeSpan.FromMinutes(3), "every reply");
         var cpu = rig.Router.ProcessorTime - processor;
@@ -72,6 +80,7 @@ public static class PushScenario
             ["reply_after_notice_p95_ms"] = Round(Percentile(afterNotice, 0.95)),
             ["reply_after_notice_max_ms"] = Round(afterNotice.Max()),
             ["streams_opened"] = calls.GetValueOrDefault("SendStreamingMessage"),
+            ["streams_open_while_tasks_ran"] = openWhileWaiting,
             ["resubscribes"] = calls.GetValueOrDefault("SubscribeToTask"),
             ["get_task_calls"] = calls.GetValueOrDefault("GetTask"),
             ["responses_429"] = rig.Telegram.TooManyRequests,

@@ -57,6 +57,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
     private readonly Dictionary<string, ScriptedTask> _tasks = [];
     private readonly List<PushSent> _pushes = [];
     private readonly HttpClient _notifier = new();
+    private int _openStreams;
     private readonly A2AWire _wire;
     private WebApplication? _app;
 
@@ -106,6 +107,9 @@ public sealed class A2ATestAgent : IAsyncDisposable
 
     /// <summary>A task with a push config notifies it when it ends (input-required and auth-required too).</summary>
     public bool NotifiesWhenOver { get; set; }
+
+    /// <summary>How many of its event streams are open right now.</summary>
+    public int OpenStreams => Volatile.Read(ref _openStreams);
 
     /// <summary>The push notifications sent, in order.</summary>
     public IReadOnlyList<PushSent> PushesSent
@@ -347,6 +351,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
     {
         var cutAfter = CutStreamAfter?.Invoke(call);
         context.Response.ContentType = "text/event-stream";
+        Interlocked.Increment(ref _openStreams);
         var written = 0;
         async Task<bool> WriteAsync(JsonObject result)
         {
@@ -360,8 +365,9 @@ public sealed class A2ATestAgent : IAsyncDisposable
             var envelope = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id?.DeepClone(), ["result"] = result.DeepClone() };
             await context.Response.WriteAsync($"data: {envelope.ToJsonString()}\n\n", context.RequestAborted);
             await context.Response.Body.FlushAsync(context.RequestAborted);
-            written++;
-            return true;
+
+            // The cut comes right after the last event written, not when the next one would be due.
+            return ++written != cutAfter;
         }
 
         try
@@ -384,6 +390,10 @@ public sealed class A2ATestAgent : IAsyncDisposable
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openStreams);
         }
     }
 

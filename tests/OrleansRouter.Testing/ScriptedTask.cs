@@ -11,6 +11,9 @@ public abstract record TaskStep(TimeSpan After)
 
     /// <summary>The task moves to <paramref name="State"/> (the v0.3 spelling, e.g. "input-required"), saying <paramref name="Text"/>.</summary>
     public sealed record Status(string State, TimeSpan After, string? Text = null) : TaskStep(After);
+
+    /// <summary>The task goes on with its next step once <paramref name="Until"/> is done: a test's say-so.</summary>
+    public sealed record Hold(Task Until) : TaskStep(TimeSpan.Zero);
 }
 
 /// <summary>
@@ -139,6 +142,12 @@ public sealed class ScriptedTask
         foreach (var step in steps)
         {
             await Task.Delay(step.After);
+            if (step is TaskStep.Hold hold)
+            {
+                await hold.Until;
+                continue;
+            }
+
             Apply(step);
         }
     }

@@ -5,10 +5,23 @@ namespace OrleansRouter.Agents.A2A;
 /// <summary>Lenient reads: a missing or mistyped field is null, never an exception.</summary>
 internal static class Json
 {
-    public static string? String(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-            ? value.GetString()
-            : null;
+    public static string? String(JsonElement element, string name)
+    {
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // Bytes that are not UTF-8 inside a string: a JsonDocument finds them only when the string is read.
+            return null;
+        }
+    }
 
     public static JsonElement? Object(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object

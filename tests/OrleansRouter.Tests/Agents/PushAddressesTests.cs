@@ -75,4 +75,16 @@ public sealed class PushAddressesTests
 
         Assert.Equal(taskId, PushNotification.TaskIdOf(json.RootElement));
     }
+
+    [Fact]
+    public void A_task_id_that_is_not_utf8_names_no_task_and_an_answer_whose_text_is_not_is_no_crash()
+    {
+        static byte[] WithBadBytes(string before, string after) =>
+            [.. System.Text.Encoding.UTF8.GetBytes(before), 0xC3, 0x28, 0xFF, .. System.Text.Encoding.UTF8.GetBytes(after)];
+        using var notice = JsonDocument.Parse(WithBadBytes("{\"task\":{\"id\":\"", "\"}}"));
+        using var answer = JsonDocument.Parse(WithBadBytes("{\"message\":{\"messageId\":\"m\",\"role\":\"ROLE_AGENT\",\"parts\":[{\"text\":\"", "\"}]}}"));
+
+        Assert.Null(PushNotification.TaskIdOf(notice.RootElement));
+        Assert.IsAssignableFrom<AgentOutcome>(A2AResultReader.Read(answer.RootElement));
+    }
 }
