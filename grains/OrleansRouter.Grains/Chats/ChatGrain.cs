@@ -578,17 +578,16 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             _following = null;
         }
 
-        var notified = _notices != notices;
         switch (AnswerOutcome.Of(followed, item, conversation, Now, _services.Streaming, await AgentNotifiesAsync(item, persona, cancellationToken)))
         {
             case AnswerOutcome.Stop stop:
                 await StopAsync(item, persona, conversation, stop.Partial, cancellationToken);
                 break;
             case AnswerOutcome.AwaitPush:
-                await AwaitPushAsync(item, persona, notified);
+                await AwaitPushAsync(item, persona, notices);
                 break;
             case AnswerOutcome.AwaitAuthorization auth:
-                await AwaitAuthorizationAsync(item, persona, auth, notified, cancellationToken);
+                await AwaitAuthorizationAsync(item, persona, auth, notices, cancellationToken);
                 break;
             case AnswerOutcome.Reply reply:
                 await ReplyAsync(item, reply.Text);
@@ -609,7 +608,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// does once the user has logged in; or, where the agent notifies, waits for its notification. Waiting for the
     /// user is not a failed attempt.
     /// </summary>
-    private async Task AwaitAuthorizationAsync(InboxItem item, Persona persona, AnswerOutcome.AwaitAuthorization auth, bool notified, CancellationToken cancellationToken)
+    private async Task AwaitAuthorizationAsync(InboxItem item, Persona persona, AnswerOutcome.AwaitAuthorization auth, int noticesBefore, CancellationToken cancellationToken)
     {
         if (item.AuthRequiredSince is null)
         {
@@ -626,7 +625,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         if (auth.ByPush)
         {
-            await AwaitPushAsync(item, persona, notified);
+            await AwaitPushAsync(item, persona, noticesBefore);
             return;
         }
 
@@ -645,10 +644,12 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// <summary>
     /// Leaves the task to the agent's push notification (<see cref="IChatGrain.NotifyAsync"/>), with no stream open,
     /// asking for it every <see cref="StreamingOptions.PushFallbackPoll"/> in case a notification is lost; at once
-    /// when one came while it was being followed. Not a failed attempt.
+    /// when one came since <paramref name="noticesBefore"/> (while it was being followed, or since). Not a failed
+    /// attempt. A notice that comes after this is counted finds the wait set (synchronously, below) and ends it.
     /// </summary>
-    private async Task AwaitPushAsync(InboxItem item, Persona persona, bool notified)
+    private async Task AwaitPushAsync(InboxItem item, Persona persona, int noticesBefore)
     {
+        var notified = _notices != noticesBefore;
         if (!item.AwaitsPush)
         {
             item.AwaitsPush = true;
