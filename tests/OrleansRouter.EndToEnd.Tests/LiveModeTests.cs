@@ -66,6 +66,20 @@ public sealed class LiveModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_bot_menu_lists_the_routers_commands_once_it_runs()
+    {
+        await using var agent = await A2ATestAgent.StartAsync();
+        await using var router = RouterProcess.Start(LiveEnvironment(agent));
+        await router.WaitForHealthyAsync();
+
+        await _telegram.WaitUntilAsync(t => t.Commands.Count > 0, TimeSpan.FromSeconds(30), "setMyCommands");
+
+        Assert.Equal(["start", "reset", "persona", "cancel"], _telegram.Commands.Select(c => c.Command));
+        Assert.All(_telegram.Commands, c => Assert.InRange(c.Description.Length, 1, 256));
+        await Traffic.WaitUntilAsync(() => Task.FromResult(router.EventsNamed("telegram.commands_set").Any()), TimeSpan.FromSeconds(30), () => "telegram.commands_set");
+    }
+
+    [Fact]
     public async Task A_message_over_the_rate_window_gets_one_reply_and_a_rate_limit_hit_event()
     {
         await using var agent = await A2ATestAgent.StartAsync();

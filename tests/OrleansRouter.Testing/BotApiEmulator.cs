@@ -46,6 +46,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
     private int _typing;
     private int _tooManyRequests;
     private JsonObject? _webhook;
+    private (string Command, string Description)[] _commands = [];
     private readonly Queue<(DateTimeOffset At, long ChatId)> _recentSends = new();
 
     /// <summary>A chat may have a burst of sends, so long as they average its limit over this long.</summary>
@@ -222,6 +223,12 @@ public sealed class BotApiEmulator : IAsyncDisposable
         ? new JsonObject { ["id"] = chatId, ["type"] = "private", ["first_name"] = "Tester" }
         : new JsonObject { ["id"] = chatId, ["type"] = "supergroup", ["title"] = "Test group" };
 
+    /// <summary>The bot's commands as the last setMyCommands call gave them; none before one came.</summary>
+    public IReadOnlyList<(string Command, string Description)> Commands
+    {
+        get { lock (_gate) { return _commands; } }
+    }
+
     /// <summary>The parameters of the last setWebhook call, or null when none came.</summary>
     public JsonObject? Webhook
     {
@@ -325,6 +332,7 @@ public sealed class BotApiEmulator : IAsyncDisposable
             "sendChatAction" => CountTyping(),
             "setWebhook" => SetWebhook(parameters),
             "deleteWebhook" => Ok(true),
+            "setMyCommands" => SetMyCommands(parameters),
             _ => Error(404, "Not Found: method not found"),
         };
     }
@@ -559,6 +567,18 @@ public sealed class BotApiEmulator : IAsyncDisposable
 
         _recentSends.Enqueue((now, chatId));
         return false;
+    }
+
+    private IResult SetMyCommands(JsonObject parameters)
+    {
+        var commands = parameters["commands"] is JsonArray array ? array : JsonNode.Parse(parameters["commands"]?.GetValue<string>() ?? "[]") as JsonArray;
+        lock (_gate)
+        {
+            _commands = [.. (commands ?? []).Select(c => (c?["command"]?.GetValue<string>() ?? "", c?["description"]?.GetValue<string>() ?? ""))];
+            Signal();
+        }
+
+        return Ok(true);
     }
 
     private IResult SetWebhook(JsonObject parameters)

@@ -122,6 +122,11 @@ public static class RouterHosting
             services.AddHostedService<WebhookRegistration>();
         }
 
+        if (settings.Telegram.Active)
+        {
+            services.AddHostedService<BotCommandsRegistration>();
+        }
+
         services.AddHostedService<HealthMonitor>();
         services.AddHostedService<HealthTicker>();
         services.AddHostedService<SendShareReporter>();

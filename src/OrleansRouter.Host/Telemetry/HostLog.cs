@@ -63,6 +63,13 @@ internal static partial class HostLog
         Message = "setWebhook failed: {detail}; next try in {retry_in}")]
     public static partial void WebhookNotSet(ILogger logger, string detail, TimeSpan retry_in);
 
+    [LoggerMessage(EventName = "telegram.commands_set", Level = LogLevel.Information, Message = "Telegram shows the router's {count} commands in the bot's menu")]
+    public static partial void CommandsSet(ILogger logger, int count);
+
+    [LoggerMessage(EventName = "telegram.commands_failed", Level = LogLevel.Warning,
+        Message = "setMyCommands failed: {detail}; next try in {retry_in}")]
+    public static partial void CommandsNotSet(ILogger logger, string detail, TimeSpan retry_in);
+
     [LoggerMessage(EventName = "ingress.started", Level = LogLevel.Information, Message = "Long polling started")]
     public static partial void IngressStarted(ILogger logger);
 

@@ -85,7 +85,7 @@ public static class StubBotApiEndpoints
                 "answercallbackquery" => Ok(true),
                 "sendchataction" => OkTrue(() => api.SendChatAction(ChatId(request))),
                 "getchatmember" => Ok(api.ChatMember(ChatId(request), Long(request, "user_id") ?? throw new StubApiException(400, "Bad Request: user_id is empty"))),
-                "deletewebhook" or "setwebhook" or "close" or "logout" => Ok(true),
+                "deletewebhook" or "setwebhook" or "setmycommands" or "close" or "logout" => Ok(true),
                 _ => Error(404, "Not Found: method not found"),
             };
         }
