@@ -37,19 +37,7 @@ public static class PushScenario
         var callsBefore = rig.Agent.Calls.Count;
         var processor = rig.Router.ProcessorTime;
 
-        var messages = new List<(long Chat, string Text)>();
-        var start = DateTimeOffset.UtcNow;
-        for (var chat = Rig.FirstChat; chat < Rig.FirstChat + Chats; chat++)
-        {
-            if (start + (Stagger * (chat - Rig.FirstChat)) - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
-            {
-                await Task.Delay(wait);
-            }
-
-            var text = $"long {chat}";
-            rig.Telegram.Post(chat, text);
-            messages.Add((chat, text));
-        }
+        var messages = await rig.PostStaggeredAsync(Chats, Stagger, chat => [$"long {chat}"]);
 
         // Half a second after the last task's stream was gone, well before the first task ends: what is still open.
         while (rig.Agent.Tasks.Values.Count(t => t.Request.StartsWith("long ", StringComparison.Ordinal) && t.EventCount >= 2) < Chats)
@@ -69,7 +57,6 @@ public static class PushScenario
             .Select(m => (rig.Telegram.SentTo(m.Chat).First(s => s.Text == Answer(m.Text)).At - notices[m.Text].At).TotalMilliseconds)
             .Order().ToList();
         var calls = rig.Agent.Calls.Skip(callsBefore).GroupBy(c => c.Method).ToDictionary(g => g.Key, g => g.Count());
-        var sent = rig.Telegram.Sent.Where(m => m.ChatId >= Rig.FirstChat).GroupBy(m => (m.ChatId, m.Text)).ToDictionary(g => g.Key, g => g.Count());
         var figures = new JsonObject
         {
             ["messages"] = messages.Count,
@@ -86,11 +73,7 @@ public static class PushScenario
             ["responses_429"] = rig.Telegram.TooManyRequests,
             ["router_cpu_seconds"] = Round(cpu.TotalSeconds),
         };
-        return Result("push", storage, figures, new JsonObject
-        {
-            ["lost"] = messages.Count(m => !sent.ContainsKey((m.Chat, Answer(m.Text)))),
-            ["doubled"] = sent.Values.Sum(c => c - 1),
-        });
+        return Result("push", storage, figures, rig.LostAndDoubled(messages, Answer));
     }
 
     private static bool IsLong(AgentCall call) => call.Text.StartsWith("long ", StringComparison.Ordinal);

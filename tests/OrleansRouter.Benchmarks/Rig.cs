@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using OrleansRouter.Testing;
 
 namespace OrleansRouter.Benchmarks;
@@ -147,6 +148,42 @@ public sealed class Rig : IAsyncDisposable
         }
 
         return texts;
+    }
+
+    /// <summary>
+    /// Posts the <paramref name="texts"/> of each of <paramref name="chats"/> chats, one chat after another
+    /// <paramref name="stagger"/> apart, each chat's texts at once; the messages posted, in order.
+    /// </summary>
+    public async Task<List<(long Chat, string Text)>> PostStaggeredAsync(int chats, TimeSpan stagger, Func<long, IEnumerable<string>> texts)
+    {
+        var posted = new List<(long, string)>();
+        var start = DateTimeOffset.UtcNow;
+        for (var chat = FirstChat; chat < FirstChat + chats; chat++)
+        {
+            if (start + (stagger * (chat - FirstChat)) - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
+            {
+                await Task.Delay(wait);
+            }
+
+            foreach (var text in texts(chat))
+            {
+                Telegram.Post(chat, text);
+                posted.Add((chat, text));
+            }
+        }
+
+        return posted;
+    }
+
+    /// <summary>Of <paramref name="messages"/>, how many got no <paramref name="answer"/>, and how many replies went more than once.</summary>
+    public JsonObject LostAndDoubled(IReadOnlyList<(long Chat, string Text)> messages, Func<string, string> answer)
+    {
+        var sent = Telegram.Sent.Where(m => m.ChatId >= FirstChat).GroupBy(m => (m.ChatId, m.Text)).ToDictionary(g => g.Key, g => g.Count());
+        return new JsonObject
+        {
+            ["lost"] = messages.Count(m => !sent.ContainsKey((m.Chat, answer(m.Text)))),
+            ["doubled"] = sent.Values.Sum(c => c - 1),
+        };
     }
 
     /// <summary>

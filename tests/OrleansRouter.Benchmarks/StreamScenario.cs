@@ -37,22 +37,7 @@ public static class StreamScenario
         rig.Telegram.Limits = new FloodLimits(PerSecond: 30, PerChatPerSecond: 1, PerGroupPerMinute: 20);
         var processor = rig.Router.ProcessorTime;
 
-        var messages = new List<(long Chat, string Text)>();
-        var start = DateTimeOffset.UtcNow;
-        for (var chat = Rig.FirstChat; chat < Rig.FirstChat + Chats; chat++)
-        {
-            if (start + (Stagger * (chat - Rig.FirstChat)) - DateTimeOffset.UtcNow is { Ticks: > 0 } wait)
-            {
-                await Task.Delay(wait);
-            }
-
-            for (var i = 1; i <= PerChat; i++)
-            {
-                var text = $"stream {chat}-{i}";
-                rig.Telegram.Post(chat, text);
-                messages.Add((chat, text));
-            }
-        }
+        var messages = await rig.PostStaggeredAsync(Chats, Stagger, chat => Enumerable.Range(1, PerChat).Select(i => $"stream {chat}-{i}"));
 
         await rig.Telegram.WaitUntilAsync(
             t => messages.All(m => t.SentTo(m.Chat).Any(s => s.Text == Answer(m.Text))), TimeSpan.FromMinutes(3), "every streamed reply");
@@ -73,7 +58,6 @@ public static class StreamScenario
             final.Add((reply.At - task.ChunkTimes[^1]).TotalMilliseconds);
         }
 
-        var sent = rig.Telegram.Sent.Where(m => m.ChatId >= Rig.FirstChat).GroupBy(m => (m.ChatId, m.Text)).ToDictionary(g => g.Key, g => g.Count());
         var figures = new JsonObject
         {
             ["messages"] = messages.Count,
@@ -91,11 +75,7 @@ public static class StreamScenario
             ["not_modified"] = rig.Telegram.NotModified,
             ["router_cpu_seconds"] = Round(cpu.TotalSeconds),
         };
-        return Result("stream", storage, figures, new JsonObject
-        {
-            ["lost"] = messages.Count(m => !sent.ContainsKey((m.Chat, Answer(m.Text)))),
-            ["doubled"] = sent.Values.Sum(c => c - 1),
-        });
+        return Result("stream", storage, figures, rig.LostAndDoubled(messages, Answer));
     }
 
     /// <summary>The <paramref name="index"/>th chunk of the answer to <paramref name="text"/>: "reply: text" first, then " partN".</summary>

@@ -23,23 +23,13 @@ public sealed class BotCommandsRegistration(ITelegramBotClient bot, TimeProvider
         new() { Command = "cancel", Description = "Stop the answer under way" },
     ];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = new Backoff();
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Backoff.UntilDoneAsync(
+        async token =>
         {
-            try
-            {
-                await bot.SetMyCommands(Commands, cancellationToken: stoppingToken);
-                HostLog.CommandsSet(logger, Commands.Count);
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var wait = backoff.Next();
-                HostLog.CommandsNotSet(logger, e.Message, wait);
-                await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+            await bot.SetMyCommands(Commands, cancellationToken: token);
+            HostLog.CommandsSet(logger, Commands.Count);
+        },
+        (e, wait) => HostLog.CommandsNotSet(logger, e.Message, wait),
+        clock,
+        stoppingToken);
 }

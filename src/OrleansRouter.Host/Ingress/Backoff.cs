@@ -16,4 +16,27 @@ internal sealed class Backoff
     }
 
     public void Reset() => _next = First;
+
+    /// <summary>
+    /// Makes a start-up call to Telegram until it goes through or the host stops, backing off between failures, each
+    /// told to <paramref name="failed"/> with the wait before the next try.
+    /// </summary>
+    public static async Task UntilDoneAsync(Func<CancellationToken, Task> call, Action<Exception, TimeSpan> failed, TimeProvider clock, CancellationToken stoppingToken)
+    {
+        var backoff = new Backoff();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await call(stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                var wait = backoff.Next();
+                failed(e, wait);
+                await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
 }

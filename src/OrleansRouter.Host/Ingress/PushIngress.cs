@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansRouter.Agents;
 using OrleansRouter.Agents.A2A;
@@ -27,9 +28,10 @@ public static class PushIngress
 
     public static IEndpointRouteBuilder MapPushIngress(this IEndpointRouteBuilder endpoints, PushAddresses push, long maxBodyBytes)
     {
+        var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PushIngress).FullName!);
         endpoints.MapPost(push.BaseUrl.AbsolutePath.TrimEnd('/') + "/{route}",
-            (string route, HttpContext context, IGrainFactory grains, RouterMetrics metrics, ChatIdHasher hasher, ILoggerFactory logs) =>
-                HandleAsync(route, context, push, maxBodyBytes, grains, metrics, hasher, logs.CreateLogger(typeof(PushIngress).FullName!)));
+            (string route, HttpContext context, IGrainFactory grains, RouterMetrics metrics, ChatIdHasher hasher) =>
+                HandleAsync(route, context, push, maxBodyBytes, grains, metrics, hasher, logger));
         return endpoints;
     }
 

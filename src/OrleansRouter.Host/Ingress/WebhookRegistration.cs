@@ -11,27 +11,13 @@ namespace OrleansRouter.Host.Ingress;
 public sealed class WebhookRegistration(ITelegramBotClient bot, TelegramSettings settings, TimeProvider clock, ILogger<WebhookRegistration> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var backoff = new Backoff();
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Backoff.UntilDoneAsync(
+        async token =>
         {
-            try
-            {
-                await bot.SetWebhook(
-                    settings.WebhookUrl!.AbsoluteUri,
-                    allowedUpdates: UpdateTranslator.Wanted,
-                    secretToken: settings.WebhookSecret,
-                    cancellationToken: stoppingToken);
-                HostLog.WebhookSet(logger, settings.WebhookUrl.GetLeftPart(UriPartial.Path));
-                return;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                var wait = backoff.Next();
-                HostLog.WebhookNotSet(logger, e.Message, wait);
-                await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-        }
-    }
+            await bot.SetWebhook(settings.WebhookUrl!.AbsoluteUri, allowedUpdates: UpdateTranslator.Wanted, secretToken: settings.WebhookSecret, cancellationToken: token);
+            HostLog.WebhookSet(logger, settings.WebhookUrl.GetLeftPart(UriPartial.Path));
+        },
+        (e, wait) => HostLog.WebhookNotSet(logger, e.Message, wait),
+        clock,
+        stoppingToken);
 }
