@@ -12,6 +12,8 @@ namespace OrleansRouter.Grains;
 /// <param name="SenderChatId">The chat it was sent on behalf of (<c>sender_chat.id</c>): the group itself for an anonymous admin, a channel for a channel post.</param>
 /// <param name="CallbackQueryId">A press of the Stop button under a placeholder: the query to answer. Its text is <c>/cancel</c>.</param>
 /// <param name="StoppedDraftId">A press of the stop button of a draft (Telegram's stopped_message_generation). Its text is <c>/cancel</c>.</param>
+/// <param name="Files">The photos, documents, voice notes… it carries (an album's, once its parts are together); null for none. Its text is their caption.</param>
+/// <param name="MediaGroupId">The album it is part of (Telegram's <c>media_group_id</c>): the album's messages go to the agent as one.</param>
 [GenerateSerializer, Immutable, Alias("inbound-message")]
 public sealed record InboundMessage(
     [property: Id(0)] long UpdateId,
@@ -25,8 +27,12 @@ public sealed record InboundMessage(
     [property: Id(8)] long? SenderId = null,
     [property: Id(9)] long? SenderChatId = null,
     [property: Id(10)] string? CallbackQueryId = null,
-    [property: Id(11)] long? StoppedDraftId = null)
+    [property: Id(11)] long? StoppedDraftId = null,
+    [property: Id(12)] InboundFile[]? Files = null,
+    [property: Id(13)] string? MediaGroupId = null)
 {
     /// <summary>The text a stop request carries: it is the <c>/cancel</c> command.</summary>
     public const string CancelCommand = "/cancel";
+
+    public bool HasFiles => Files is { Length: > 0 };
 }

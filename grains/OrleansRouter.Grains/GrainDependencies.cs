@@ -3,6 +3,7 @@ using OrleansRouter.Chats;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Grains.Chats;
+using OrleansRouter.Media;
 using OrleansRouter.Queues;
 using OrleansRouter.Telemetry;
 
@@ -25,6 +26,8 @@ public sealed record GrainDependencies(
     RouterMetrics Metrics)
 {
     public StreamingOptions Streaming { get; init; } = new();
+
+    public MediaOptions Media { get; init; } = new();
 
     /// <summary>The router's push notification addresses (<c>A2A_PUSH_URL</c>); null when agents are not asked to notify.</summary>
     public PushAddresses? Push { get; init; }

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using OrleansRouter.Chats;
 using OrleansRouter.Telegram.Members;
 using OrleansRouter.Telegram.Sending;
+using OrleansRouter.Media;
+using OrleansRouter.Telegram.Files;
 using Telegram.Bot;
 
 namespace OrleansRouter.Telegram;
@@ -29,6 +31,7 @@ public static class TelegramBotRegistration
         services.AddSingleton<IChatSender, PacedChatSender>();
         services.AddSingleton<ITypingIndicator, TypingIndicator>();
         services.AddSingleton<IChatMembers, TelegramChatMembers>();
+        services.AddSingleton<IChatFiles, TelegramFiles>();
         return services;
     }
 }

@@ -68,7 +68,7 @@ public sealed class IdlePollingTests : IAsyncLifetime
         await _telegram.WaitUntilAsync(t => t.SentTo(chats[0]).Count >= 2 && chats.Take(4).All(c => t.SentTo(c).Count >= 1) && t.ConfirmedAt.ContainsKey(last),
             TimeSpan.FromSeconds(60), "the four notices and the text's reply");
 
-        Assert.All(chats.Take(4), chat => Assert.Equal("I can only read text messages and captions for now.", _telegram.SentTo(chat)[0].Text));
+        Assert.All(chats.Take(4), chat => Assert.Equal("I can only pass on text, photos, documents, voice notes, audio and video.", _telegram.SentTo(chat)[0].Text));
         Assert.Equal("reply: and text", _telegram.SentTo(chats[0])[1].Text);
         Assert.True(_telegram.ConfirmedAt.ContainsKey(joined));
         Assert.Empty(_telegram.SentTo(-chats[4]));

@@ -117,6 +117,9 @@ public sealed class A2ATestAgent : IAsyncDisposable
         get { lock (_gate) { return _pushes.ToArray(); } }
     }
 
+    /// <summary>The card's <c>defaultInputModes</c>.</summary>
+    public string[] InputModes { get; set; } = ["text/plain"];
+
     /// <summary>While set, resubscribing is refused as for a task that is over, so the client has to poll.</summary>
     public bool RefusesResubscribe { get; set; }
 
@@ -210,7 +213,7 @@ public sealed class A2ATestAgent : IAsyncDisposable
             ["description"] = "An agent inside a test.",
             ["version"] = "1.0.0",
             ["capabilities"] = new JsonObject { ["streaming"] = Streams, ["pushNotifications"] = Pushes },
-            ["defaultInputModes"] = new JsonArray("text/plain"),
+            ["defaultInputModes"] = new JsonArray([.. InputModes.Select(m => (JsonNode)m)]),
             ["defaultOutputModes"] = new JsonArray("text/plain"),
             ["skills"] = new JsonArray(new JsonObject { ["id"] = "test", ["name"] = "Test", ["description"] = "Tests.", ["tags"] = new JsonArray("test") }),
         };

@@ -22,7 +22,8 @@ internal sealed class AnswerFollower(
     string chatHash,
     GrainServices services,
     Func<Task> save,
-    Func<Task> saveShown) : IDisposable
+    Func<Task> saveShown,
+    IReadOnlyList<AgentFile> files) : IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -77,7 +78,7 @@ internal sealed class AnswerFollower(
         }
 
         var push = item.PushToken is { } token && services.Dependencies.Push is { } addresses ? addresses.For(chatId, token) : null;
-        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId, push);
+        var request = new AgentRequest(persona, item.AgentMessageId, item.Message.Text ?? "", conversation.ContextId, conversation.PendingTaskId, push, files);
         return services.Dependencies.Streaming.Enabled
             ? services.Agent.StreamAsync(request, cancellationToken)
             : OneEventAsync(async token => new AgentStreamEvent.Finished(await services.Agent.SendAsync(request, token)), cancellationToken);

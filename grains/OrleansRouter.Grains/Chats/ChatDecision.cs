@@ -1,3 +1,5 @@
+using OrleansRouter.Media;
+
 namespace OrleansRouter.Grains.Chats;
 
 /// <summary>
@@ -15,7 +17,8 @@ internal abstract record ChatDecision
 
     /// <summary>The first verdict on a received item; a <see cref="Call"/> still waits for <see cref="Rated"/>.</summary>
     /// <param name="movedTo">The supergroup the chat became, if it did.</param>
-    public static ChatDecision Of(InboxItem item, long? movedTo)
+    /// <param name="maxFileBytes">The largest file the router forwards (<c>MEDIA_MAX_BYTES</c>).</param>
+    public static ChatDecision Of(InboxItem item, long? movedTo, long maxFileBytes = MediaOptions.TelegramDownloadLimit)
     {
         if (item.Message.MigrateToChatId is { } supergroup)
         {
@@ -31,6 +34,12 @@ internal abstract record ChatDecision
         if (item.Kind == InboxItemKind.OverflowNotice)
         {
             return new Overflow();
+        }
+
+        // A file with a caption is for the agent, whatever its caption says: no command carries a file.
+        if (item.Message.Files is { Length: > 0 } files)
+        {
+            return files.FirstOrDefault(f => f.Size > maxFileBytes) is { } large ? new FileTooLarge(large, maxFileBytes) : ToAgent;
         }
 
         if (item.Message.Text is not { } text)
@@ -54,13 +63,16 @@ internal abstract record ChatDecision
     /// <summary>Content the router cannot read: the user is told so.</summary>
     public sealed record Unsupported : ChatDecision;
 
+    /// <summary>A file larger than the router forwards: the user is told the limit, and nothing is downloaded.</summary>
+    public sealed record FileTooLarge(InboundFile File, long Limit) : ChatDecision;
+
     /// <summary>
     /// A command: the router answers it, or drops it when it is another bot's, or passes it to the agent when it is
     /// this bot's but not the router's (<see cref="CommandRules"/>).
     /// </summary>
     public sealed record Command(ChatCommand Parsed) : ChatDecision;
 
-    /// <summary>Text for the agent, if the persona's rate window has room for it.</summary>
+    /// <summary>Text (and files) for the agent, if the persona's rate window has room for it, and the agent takes the files.</summary>
     public sealed record Call : ChatDecision;
 
     /// <summary>The persona's rate window is full: the user is told when to try again.</summary>

@@ -6,6 +6,7 @@ using Orleans.Storage;
 using OrleansRouter.Agents;
 using OrleansRouter.Chats;
 using OrleansRouter.Grains.Storage;
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 using OrleansRouter.Telemetry;
 
@@ -47,6 +48,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     private readonly GrainServices _adapters;
     private readonly ReplyDelivery _delivery;
     private readonly CommandAnswers _commandAnswers;
+    private readonly FileFetcher _fileFetcher;
     private readonly string _chatHash;
 
     /// <summary>Updates whose accept is still on its way to storage, with the write that stores them.</summary>
@@ -73,6 +75,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         IChatSender sender,
         ITypingIndicator typing,
         IChatMembers members,
+        IChatFiles files,
         ChatCommandOptions commands,
         ILogger<ChatGrain> logger)
     {
@@ -91,6 +94,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
         // The grain's identity is known from its construction on.
         _chatHash = services.Hasher.Hash(ChatId);
         _delivery = new ReplyDelivery(ChatId, _chatHash, sender, services.Options, logger);
+        _fileFetcher = new FileFetcher(files, services.Media);
         _commandAnswers = new CommandAnswers(ChatId, _chatHash, members, commands, services.Personas, sender, logger);
     }
 
@@ -179,6 +183,12 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             accepted.Item!.StopApplied = true;
         }
 
+        // An album waits a moment for its other parts, however they arrive; each part that joins it extends the wait.
+        if ((accepted.Item ?? accepted.JoinedAlbum) is { Message.MediaGroupId: not null } album)
+        {
+            album.NextAttemptAt = Now + _services.Media.AlbumWait;
+        }
+
         try
         {
             await PrepareFirstCallAsync(accepted.Item);
@@ -216,8 +226,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
     /// </summary>
     private async Task PrepareFirstCallAsync(InboxItem? item)
     {
-        if (item is null || _pumping || State.Inbox.Count != 1 || _services.Drain.IsDraining
-            || ChatDecision.Of(item, State.MovedTo) is not ChatDecision.Call)
+        // A message with files waits for the pump: it asks the agent's card first whether it takes them.
+        if (item is null || _pumping || State.Inbox.Count != 1 || _services.Drain.IsDraining || item.Message.HasFiles
+            || ChatDecision.Of(item, State.MovedTo, _services.Media.MaxBytes) is not ChatDecision.Call)
         {
             return;
         }
@@ -483,7 +494,7 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
     private async Task DecideAsync(InboxItem item, CancellationToken cancellationToken)
     {
-        switch (ChatDecision.Of(item, State.MovedTo))
+        switch (ChatDecision.Of(item, State.MovedTo, _services.Media.MaxBytes))
         {
             case ChatDecision.HandOver handOver:
                 await HandOverAsync(handOver.Supergroup, except: handOver.ItemAnnouncesIt ? item : null);
@@ -493,6 +504,10 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
                 return;
             case ChatDecision.Unsupported:
                 await ReplyAsync(item, ChatReplies.Unsupported);
+                return;
+            case ChatDecision.FileTooLarge large:
+                FileRefused(large.File, "too_large");
+                await ReplyAsync(item, ChatReplies.FileTooLarge(large.File, large.Limit));
                 return;
             case ChatDecision.Command command:
                 switch (await _commandAnswers.AnswerAsync(item, command.Parsed, State, cancellationToken))
@@ -510,6 +525,12 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         // Text for the agent (a command too, when it is this bot's but not the router's): the rate window decides.
         var persona = CurrentPersona;
+        if (item.Message.Files is { Length: > 0 } files && await RefusedFileAsync(persona, files, cancellationToken) is { } refusal)
+        {
+            await ReplyAsync(item, refusal);
+            return;
+        }
+
         if (ChatDecision.Rated(await TakeRateWindowAsync(persona)) is ChatDecision.Refuse { Window: var window })
         {
             ChatLog.RateLimitHit(_logger, _chatHash, persona.Tag, window.Scope, window.RetryAt);
@@ -520,6 +541,21 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         BeginCall(item, persona);
         await CallAgentAsync(item, cancellationToken);
+    }
+
+    /// <summary>
+    /// What the user is told when the agent's card does not take one of the files; null when it takes them all, or when
+    /// its card cannot be read now (the call then meets the same trouble, and is tried again like any).
+    /// </summary>
+    private async Task<string?> RefusedFileAsync(Persona persona, InboundFile[] files, CancellationToken cancellationToken)
+    {
+        if (await _agent.InputModesAsync(persona, cancellationToken) is not { } modes || files.FirstOrDefault(f => !modes.Accepts(f.MediaType)) is not { } refused)
+        {
+            return null;
+        }
+
+        FileRefused(refused, "not_accepted");
+        return ChatReplies.FileNotAccepted(persona, refused, modes);
     }
 
     /// <summary>The message goes to the agent from now on, with a token for the push notifications of its task.</summary>
@@ -564,8 +600,27 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             await SaveAsync();
         }
 
+        IReadOnlyList<AgentFile> files = [];
+        if (item.TaskId is null && item.Message.Files is { Length: > 0 })
+        {
+            switch (await _fileFetcher.FetchAsync(item.Message.Files, cancellationToken))
+            {
+                case FilesFetched fetched:
+                    files = fetched.Files;
+                    foreach (var file in item.Message.Files)
+                    {
+                        _services.Metrics.MediaIn(file.Kind.ToString(), "forwarded");
+                    }
+
+                    break;
+                case FilesUnavailable unavailable:
+                    await OnFileFailedAsync(item, unavailable);
+                    return;
+            }
+        }
+
         using var following = new AnswerFollower(item, conversation, persona, ChatId, _chatHash,
-            _adapters, SaveAsync, () => SaveProgressAsync(item));
+            _adapters, SaveAsync, () => SaveProgressAsync(item), files);
         _following = following;
         var notices = _notices;
         Followed followed;
@@ -685,6 +740,30 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         DeadLetter(item, $"agent {failure.Code}: {failure.Detail}");
         await ReplyAsync(item, ChatReplies.AgentUnavailable(persona));
+    }
+
+    private void FileRefused(InboundFile file, string why)
+    {
+        ChatLog.FileRefused(_logger, _chatHash, file.Kind.ToString(), file.MediaType, why);
+        _services.Metrics.MediaIn(file.Kind.ToString(), why);
+    }
+
+    /// <summary>A file could not be fetched from Telegram: tried again like an agent call, else the user is told.</summary>
+    private async Task OnFileFailedAsync(InboxItem item, FilesUnavailable unavailable)
+    {
+        var (file, failure) = unavailable;
+        ChatLog.FileFetchFailed(_logger, _chatHash, file.Kind.ToString(), failure.Class.Label(), failure.Code, item.AgentAttempts, failure.Detail);
+        _services.Metrics.MediaIn(file.Kind.ToString(), "fetch_failed");
+        if (failure.Class == FailureClass.Transient && item.AgentAttempts < _services.Options.RetryMaxAttempts)
+        {
+            await WaitForRetryAsync(item, RetryPolicy.Delay(_services.Options, item.AgentAttempts), failure.Code);
+            return;
+        }
+
+        DeadLetter(item, $"telegram file {failure.Code}: {failure.Detail}");
+        await ReplyAsync(item, failure.Code == FileFetcher.TooLargeCode
+            ? ChatReplies.FileTooLarge(file, _services.Media.MaxBytes)
+            : ChatReplies.FileUnavailable(file));
     }
 
     private Task ReplyAsync(InboxItem item, string text)

@@ -78,4 +78,13 @@ internal static partial class ChatLog
     [LoggerMessage(EventName = "a2a.awaiting_push", Level = LogLevel.Information,
         Message = "The task of chat {chat_id_hash} on {persona_tag} goes on without a stream: the chat waits for the agent's push notification")]
     public static partial void AwaitingPush(ILogger logger, string chat_id_hash, string persona_tag);
+
+    /// <remarks>Neither the file's name nor its caption is logged: both are what a user wrote.</remarks>
+    [LoggerMessage(EventName = "chat.file_refused", Level = LogLevel.Information,
+        Message = "A {kind} ({media_type}) sent to chat {chat_id_hash} is not forwarded: {reason}")]
+    public static partial void FileRefused(ILogger logger, string chat_id_hash, string kind, string media_type, string reason);
+
+    [LoggerMessage(EventName = "chat.file_fetch_failed", Level = LogLevel.Warning,
+        Message = "A {kind} of chat {chat_id_hash} could not be fetched from Telegram ({failure_class} {failure_code}, attempt {attempt}): {detail}")]
+    public static partial void FileFetchFailed(ILogger logger, string chat_id_hash, string kind, string failure_class, string failure_code, int attempt, string detail);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OrleansRouter.Agents;
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Grains.Chats;
@@ -32,7 +33,16 @@ internal static class ChatReplies
 
     public const string AdminCheckFailed = "I could not check that you are an admin of this group. Please try again in a moment.";
 
-    public const string Unsupported = "I can only read text messages and captions for now.";
+    public const string Unsupported = "I can only pass on text, photos, documents, voice notes, audio and video.";
+
+    public static string FileTooLarge(InboundFile file, long limit) =>
+        $"This {KindName(file.Kind)} is {(file.Size is { } size ? Megabytes(size) : "too large")}; I can pass on files up to {Megabytes(limit)}.";
+
+    public static string FileNotAccepted(Persona persona, InboundFile file, MediaModes modes) =>
+        $"{persona.Name} cannot take this {KindName(file.Kind)} ({file.MediaType}); it takes {modes.Describe()}.";
+
+    public static string FileUnavailable(InboundFile file) =>
+        $"I could not fetch your {KindName(file.Kind)} from Telegram. Please send it again.";
 
     public const string Overflow =
         "Too many messages are waiting here, so your latest ones were not passed on. " +
@@ -65,6 +75,19 @@ internal static class ChatReplies
         AgentReplyKind.Canceled => WithReason("The agent canceled this request.", reply.Text),
         _ => OrPlaceholder(reply.Text, "(The agent answered without any text.)"),
     };
+
+    private static string KindName(InboundFileKind kind) => kind switch
+    {
+        InboundFileKind.Voice => "voice note",
+        InboundFileKind.VideoNote => "video note",
+        InboundFileKind.Animation => "animation",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private static string Megabytes(long bytes) =>
+        bytes >= 1024 * 1024
+            ? $"{(bytes / (1024.0 * 1024)).ToString("0.#", CultureInfo.InvariantCulture)} MB"
+            : $"{(bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture)} KB";
 
     internal static string Humanize(TimeSpan wait)
     {

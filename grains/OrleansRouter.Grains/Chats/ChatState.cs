@@ -70,6 +70,13 @@ public sealed record ChatState
     /// </summary>
     public Acceptance Accept(InboundMessage message, int maxDepth)
     {
+        if (AlbumOf(message) is { } album)
+        {
+            RememberUpdate(message.UpdateId);
+            album.JoinAlbum(message);
+            return new Acceptance(message.UpdateId, null, false, JoinedAlbum: album);
+        }
+
         var overflow = Inbox.Count(i => i.Kind == InboxItemKind.Message) >= maxDepth;
         var item = overflow ? OverflowNoticeFor(message) : InboxItem.For(message, InboxItemKind.Message);
         RememberUpdate(message.UpdateId);
@@ -125,6 +132,15 @@ public sealed record ChatState
         return conversation;
     }
 
+    /// <summary>
+    /// The waiting message of the same album, if any: an album's parts go to the agent as one message, in the place of
+    /// its first part. A part that comes once the album has gone to the agent (or past Telegram's ten) starts anew.
+    /// </summary>
+    private InboxItem? AlbumOf(InboundMessage message) => message.MediaGroupId is { } group
+        ? Inbox.FirstOrDefault(i => i.Message.MediaGroupId == group && i is { Kind: InboxItemKind.Message, Stage: InboxStage.Received, AgentAttempts: 0 }
+            && i.Message.Files!.Length < InboxItem.AlbumCapacity)
+        : null;
+
     /// <summary>One notice covers a run of overflowing messages: no new notice while one is still waiting.</summary>
     private InboxItem? OverflowNoticeFor(InboundMessage message) =>
         Inbox.LastOrDefault() is { Kind: InboxItemKind.OverflowNotice, Stage: InboxStage.Received }
@@ -135,7 +151,8 @@ public sealed record ChatState
 /// <summary>An update just taken into the state, before the write that stores it.</summary>
 /// <param name="Item">What joined the inbox: the message, an overflow notice, or nothing (a notice waits already).</param>
 /// <param name="Overflowed">The inbox was full: the message itself is not forwarded.</param>
-public sealed record Acceptance(long UpdateId, InboxItem? Item, bool Overflowed);
+/// <param name="JoinedAlbum">The waiting message of the album the update is part of, which took its file in.</param>
+public sealed record Acceptance(long UpdateId, InboxItem? Item, bool Overflowed, InboxItem? JoinedAlbum = null);
 
 /// <summary>The A2A conversation of a chat with one persona.</summary>
 [GenerateSerializer, Alias("conversation")]

@@ -6,7 +6,8 @@ namespace OrleansRouter.Grains.Chats;
 [GenerateSerializer, Alias("inbox-item")]
 public sealed record InboxItem
 {
-    [Id(0)] public required InboundMessage Message { get; init; }
+    /// <summary>The message; an album's grows as its parts come in (<see cref="JoinAlbum"/>).</summary>
+    [Id(0)] public required InboundMessage Message { get; set; }
 
     [Id(1)] public InboxItemKind Kind { get; init; }
 
@@ -78,6 +79,33 @@ public sealed record InboxItem
     /// for the task (GetTask) when one comes, and now and then meanwhile.
     /// </summary>
     [Id(21)] public bool AwaitsPush { get; set; }
+
+    /// <summary>Telegram's most photos and videos in one album.</summary>
+    public const int AlbumCapacity = 10;
+
+    /// <summary>
+    /// Takes another part of the album in: its file in the order of the album's messages (once: a redelivered part
+    /// changes nothing), its caption after the others'. The message answers the album's first part.
+    /// </summary>
+    public void JoinAlbum(InboundMessage part)
+    {
+        var files = Message.Files ?? [];
+        if (part.Files is not { } added || files.Any(f => f.MessageId == part.MessageId))
+        {
+            return;
+        }
+
+        var byMessage = files.Concat(added).OrderBy(f => f.MessageId).ToArray();
+        var captions = new[] { (Message.MessageId, Message.Text), (part.MessageId, part.Text) }
+            .Where(c => !string.IsNullOrEmpty(c.Text)).OrderBy(c => c.MessageId).Select(c => c.Text);
+        var text = string.Join("\n", captions);
+        Message = Message with
+        {
+            MessageId = Math.Min(Message.MessageId, part.MessageId),
+            Files = byMessage,
+            Text = text.Length > 0 ? text : null,
+        };
+    }
 
     public static InboxItem For(InboundMessage message, InboxItemKind kind) => new()
     {

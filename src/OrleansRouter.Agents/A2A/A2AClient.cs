@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Agents.A2A;
@@ -160,6 +161,19 @@ public sealed class A2AClient : IAgentClient
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    public async Task<MediaModes?> InputModesAsync(Persona persona, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        try
+        {
+            return (await _cards.GetCallableAsync(persona, deadline.Token)).Card?.InputModes;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
         }
     }
 

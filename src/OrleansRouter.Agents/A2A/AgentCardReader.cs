@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansRouter.Media;
 
 namespace OrleansRouter.Agents.A2A;
 
@@ -29,8 +30,19 @@ internal static class AgentCardReader
 
         var capabilities = Json.Object(card, "capabilities");
         return new AgentCard(name, endpoint.Value.Url, endpoint.Value.Dialect,
-            Streaming: Says(capabilities, "streaming"), PushNotifications: Says(capabilities, "pushNotifications"));
+            Streaming: Says(capabilities, "streaming"), PushNotifications: Says(capabilities, "pushNotifications"))
+        {
+            InputModes = InputModesOf(card),
+        };
     }
+
+    /// <summary>The card's default input modes and every skill's own: the router does not pick a skill.</summary>
+    private static MediaModes InputModesOf(JsonElement card) => new(
+        Json.Array(card, "defaultInputModes")
+            .Concat(Json.Array(card, "skills").SelectMany(skill => Json.Array(skill, "inputModes")))
+            .Select(Json.String)
+            .OfType<string>()
+            .Take(256));
 
     private static bool Says(JsonElement? capabilities, string capability) =>
         capabilities is { } all && all.TryGetProperty(capability, out var flag) && flag.ValueKind == JsonValueKind.True;

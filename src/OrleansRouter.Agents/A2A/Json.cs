@@ -7,7 +7,13 @@ internal static class Json
 {
     public static string? String(JsonElement element, string name)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? String(value) : null;
+    }
+
+    /// <summary>The element itself as a string, or null when it is none.</summary>
+    public static string? String(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
         {
             return null;
         }

@@ -47,14 +47,14 @@ internal static class Methods
             {
                 ["messageId"] = request.MessageId,
                 ["role"] = "ROLE_USER",
-                ["parts"] = new JsonArray(new JsonObject { ["text"] = request.Text }),
+                ["parts"] = Parts(dialect, request),
             }
             : new JsonObject
             {
                 ["kind"] = "message",
                 ["messageId"] = request.MessageId,
                 ["role"] = "user",
-                ["parts"] = new JsonArray(new JsonObject { ["kind"] = "text", ["text"] = request.Text }),
+                ["parts"] = Parts(dialect, request),
             };
         if (request.ContextId is not null)
         {
@@ -67,5 +67,34 @@ internal static class Methods
         }
 
         return message;
+    }
+
+    /// <summary>The text (a file's caption), then each file with its bytes: v1.0 <c>raw</c>, v0.3 a <c>file</c> object.</summary>
+    private static JsonArray Parts(A2ADialect dialect, AgentRequest request)
+    {
+        var parts = new JsonArray();
+        var files = request.Files ?? [];
+        if (request.Text.Length > 0 || files.Count == 0)
+        {
+            parts.Add(dialect == A2ADialect.V1
+                ? new JsonObject { ["text"] = request.Text }
+                : new JsonObject { ["kind"] = "text", ["text"] = request.Text });
+        }
+
+        foreach (var file in files)
+        {
+            var bytes = Convert.ToBase64String(file.Bytes);
+            var content = dialect == A2ADialect.V1
+                ? new JsonObject { ["raw"] = bytes, ["mediaType"] = file.MediaType }
+                : new JsonObject { ["bytes"] = bytes, ["mimeType"] = file.MediaType };
+            if (file.Name is not null)
+            {
+                content[dialect == A2ADialect.V1 ? "filename" : "name"] = file.Name;
+            }
+
+            parts.Add(dialect == A2ADialect.V1 ? content : new JsonObject { ["kind"] = "file", ["file"] = content });
+        }
+
+        return parts;
     }
 }

@@ -1,3 +1,4 @@
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Agents;
@@ -34,6 +35,9 @@ public interface IAgentClient
     /// </summary>
     Task<bool> PushesAsync(Persona persona, CancellationToken cancellationToken);
 
+    /// <summary>The media types the persona's agent takes (its card's input modes); null when its card cannot be read now.</summary>
+    Task<MediaModes?> InputModesAsync(Persona persona, CancellationToken cancellationToken);
+
     /// <summary>Checks that the persona's agent answers with its card; used by the health monitor.</summary>
     Task<AgentProbe> ProbeAsync(Persona persona, CancellationToken cancellationToken);
 }
@@ -42,7 +46,12 @@ public interface IAgentClient
 /// <param name="ContextId">The conversation this message continues, when there is one.</param>
 /// <param name="TaskId">The interrupted task (input-required) this message answers, when there is one.</param>
 /// <param name="Push">Where the agent may notify the router of the task's progress, where it can; null for none.</param>
-public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId, PushTarget? Push = null);
+/// <param name="Files">The files the user sent with the message, in order; the text is their caption.</param>
+public sealed record AgentRequest(Persona Persona, string MessageId, string Text, string? ContextId, string? TaskId, PushTarget? Push = null,
+    IReadOnlyList<AgentFile>? Files = null);
+
+/// <summary>A file for the agent, with its bytes: fetched from Telegram for the call, never stored.</summary>
+public sealed record AgentFile(string? Name, string MediaType, byte[] Bytes);
 
 /// <summary>A push notification address for one task: the router's URL for the chat, and the token the agent sends back.</summary>
 public sealed record PushTarget(Uri Url, string Token);

@@ -27,6 +27,7 @@ public sealed class RouterMetrics : IDisposable
     private readonly Counter<long> _streamResumes;
     private readonly Counter<long> _streamCancels;
     private readonly Counter<long> _pushes;
+    private readonly Counter<long> _mediaIn;
     private long _quarantinedAside;
     private long _quarantinedLost;
     private readonly Counter<long> _strangerUpdates;
@@ -55,6 +56,8 @@ public sealed class RouterMetrics : IDisposable
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _streamResumes = _meter.CreateCounter<long>("stream_resume", unit: null, "Agent tasks followed again after their stream was cut or their silo stopped");
         _streamCancels = _meter.CreateCounter<long>("stream_cancel", unit: null, "Agent tasks the user stopped, by how: command, button");
+        _mediaIn = _meter.CreateCounter<long>("media_in", unit: null,
+            "Files users sent, by kind (Photo, Document, Voice…) and result: forwarded, too_large, not_accepted, fetch_failed");
         _pushes = _meter.CreateCounter<long>("a2a_push", unit: null,
             "A2A push notifications received, by result: woke (the chat was waiting), ignored (followed already, or over), refused (wrong token), invalid");
         // Observed rather than added to, so it is exported at 0 from the start: an alert on increase() then sees the
@@ -76,6 +79,8 @@ public sealed class RouterMetrics : IDisposable
 
     /// <param name="result"><c>woke</c>, <c>ignored</c>, <c>refused</c> or <c>invalid</c>.</param>
     public void PushReceived(string result) => _pushes.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void MediaIn(string kind, string result) => _mediaIn.Add(1, new("kind", kind), new("result", result));
 
     public void RateLimitHit(string persona) => _rateLimitHits.Add(1, new KeyValuePair<string, object?>("persona", persona));
 

@@ -38,6 +38,9 @@ public static class ConfigKeys
     public const string StreamPreviewIntervalMs = "STREAM_PREVIEW_INTERVAL_MS";
     public const string StreamGroupPreviewIntervalMs = "STREAM_GROUP_PREVIEW_INTERVAL_MS";
     public const string A2APushUrl = "A2A_PUSH_URL";
+    public const string MediaMaxBytes = "MEDIA_MAX_BYTES";
+    public const string MediaDownloadTimeoutSeconds = "MEDIA_DOWNLOAD_TIMEOUT_SECONDS";
+    public const string AlbumWaitMs = "ALBUM_WAIT_MS";
     public const string OrleansClustering = "ORLEANS_CLUSTERING";
     public const string OrleansStorage = "ORLEANS_STORAGE";
     public const string RedisConnectionString = "REDIS_CONNECTION_STRING";
@@ -135,6 +138,12 @@ public static class ConfigKeys
         new(StreamGroupPreviewIntervalMs, "The least time between two edits of a group's placeholder while an answer streams.")
             { Default = "3000", Range = new(1000, 60_000) },
         new(A2APushUrl, "The router's public URL for A2A push notifications (https outside local), e.g. https://router.example/a2a/push;"),
+        new(MediaMaxBytes, "The largest file a user sends that is forwarded to the agent, 1024 to 20971520 (Telegram lets a bot download 20 MB);")
+            { Default = "20971520", Range = new(1024, 20_971_520) },
+        new(MediaDownloadTimeoutSeconds, "How long fetching one file from Telegram may take before the attempt fails and is tried again.")
+            { Default = "60", Range = new(1, 600) },
+        new(AlbumWaitMs, "How long an album waits after its latest photo or video arrived before it goes to the agent as one message.")
+            { Default = "1000", Range = new(0, 10_000) },
         new(OrleansClustering, "How silos find each other: localhost (one silo, development clustering) or redis (any number of silos).")
             { LocalDefault = "localhost", DeployedDefault = "redis", Choices = ["localhost", "redis"] },
         new(OrleansStorage, "Where grain state and reminders live: memory (lost when the silo stops) or redis (survives crashes and restarts).")

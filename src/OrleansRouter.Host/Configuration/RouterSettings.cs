@@ -27,6 +27,9 @@ public sealed record RouterSettings
     /// <summary>Whether agents that can stream do, and how a growing answer is shown.</summary>
     public StreamingOptions Streaming { get; init; } = new();
 
+    /// <summary>How users' files are taken: their size limit, download timeout, and how long an album gathers.</summary>
+    public Media.MediaOptions Media { get; init; } = new();
+
     public required ClusterSettings Cluster { get; init; }
 
     public ChatSettings Chats { get; init; } = ChatSettings.Default;

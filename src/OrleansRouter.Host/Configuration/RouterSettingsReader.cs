@@ -89,6 +89,7 @@ public sealed class RouterSettingsReader
         var ingress = IngressSettingsReader.Read(_values);
         var a2a = A2ASettingsReader.Read(_values);
         var streaming = StreamingSettingsReader.Read(_values, a2a);
+        var media = MediaSettingsReader.Read(_values);
         var cluster = ClusterSettingsReader.Read(_values);
         var chats = ChatSettingsReader.Read(_values);
         var logging = LoggingSettingsReader.Read(_values);
@@ -107,7 +108,7 @@ public sealed class RouterSettingsReader
         SecretRotation.Check(_values, _agentTokenKeys);
 
         if (_layers.Environment is not { } environment || http is null || telegram is null || personas is null || queue is null || a2a is null
-            || streaming is null || cluster is null || chats is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null
+            || streaming is null || media is null || cluster is null || chats is null || logging is null || dashboardFailed || otlpFailed || metrics is null || salt is null || drain is null
             || health is null || tlsFailed)
         {
             return null;
@@ -123,6 +124,7 @@ public sealed class RouterSettingsReader
             Ingress = ingress,
             A2A = a2a,
             Streaming = streaming,
+            Media = media,
             Cluster = cluster with { Tls = tls },
             Chats = chats,
             Http = http,

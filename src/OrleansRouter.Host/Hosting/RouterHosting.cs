@@ -49,6 +49,7 @@ public static class RouterHosting
         {
             Streaming = settings.Streaming,
             Push = push,
+            Media = settings.Media,
         });
         if (push is not null)
         {

@@ -6,8 +6,8 @@ using Telegram.Bot.Types.Enums;
 namespace OrleansRouter.Host.Ingress;
 
 /// <summary>
-/// Keeps of a Telegram update only what the chat needs. A message with text or a caption is routed; one the router
-/// cannot read (a story, a game, an invoice, paid media, a sticker…) goes on without text, so its chat answers that
+/// Keeps of a Telegram update only what the chat needs. A message with text, a caption or a file (<see cref="MessageFiles"/>)
+/// is routed; one the router cannot read (a story, a game, an invoice, paid media, a sticker…) goes on without text, so its chat answers that
 /// it is not supported; service messages are not routed (<see cref="MessageKinds"/>). A press of the Stop button
 /// under a placeholder, or of a draft's stop button, becomes the chat's <c>/cancel</c>. Any other update is not routed.
 /// </summary>
@@ -29,7 +29,9 @@ public static class UpdateTranslator
         }
 
         var text = message.Text ?? message.Caption;
-        if (text is null && message.MigrateToChatId is null && MessageKinds.Of(message.Type, chat.Type == ChatType.Private) == MessageHandling.Silent)
+        var files = MessageFiles.Of(message);
+        if (text is null && files is null && message.MigrateToChatId is null
+            && MessageKinds.Of(message.Type, chat.Type == ChatType.Private) == MessageHandling.Silent)
         {
             return null;
         }
@@ -43,7 +45,9 @@ public static class UpdateTranslator
             IsGroup: chat.Type is ChatType.Group or ChatType.Supergroup,
             MigrateToChatId: message.MigrateToChatId,
             SenderId: message.From?.Id,
-            SenderChatId: message.SenderChat?.Id);
+            SenderChatId: message.SenderChat?.Id,
+            Files: files,
+            MediaGroupId: files is null ? null : message.MediaGroupId);
     }
 
     private static InboundMessage? StopRequest(Update update, DateTimeOffset receivedAt) => update switch

@@ -1,3 +1,4 @@
+using OrleansRouter.Grains;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OrleansRouter.Host.Ingress;
@@ -139,5 +140,32 @@ public sealed class UpdateTranslatorTests
         });
 
         Assert.Null(UpdateTranslator.Translate(update, Now));
+    }
+
+    [Fact]
+    public void A_photo_keeps_its_largest_size_a_bot_may_download()
+    {
+        var sizes = new JsonArray(
+            new JsonObject { ["file_id"] = "small", ["file_unique_id"] = "s", ["width"] = 90, ["height"] = 90, ["file_size"] = 1_000 },
+            new JsonObject { ["file_id"] = "large", ["file_unique_id"] = "l", ["width"] = 1280, ["height"] = 1280, ["file_size"] = 200_000 },
+            new JsonObject { ["file_id"] = "huge", ["file_unique_id"] = "h", ["width"] = 9000, ["height"] = 9000, ["file_size"] = 30_000_000 });
+
+        var file = Assert.Single(UpdateTranslator.Translate(Parse(42, "photo", sizes), Now)!.Files!);
+
+        Assert.Equal(new InboundFile("large", 5, InboundFileKind.Photo, "image/jpeg", null, 200_000), file);
+    }
+
+    [Theory]
+    [InlineData("voice", InboundFileKind.Voice, "audio/ogg")]
+    [InlineData("video_note", InboundFileKind.VideoNote, "video/mp4")]
+    [InlineData("document", InboundFileKind.Document, "application/octet-stream")]
+    public void A_file_without_a_stated_type_gets_the_one_Telegram_uses_for_its_kind(string field, InboundFileKind kind, string mediaType)
+    {
+        var content = new JsonObject { ["file_id"] = "f", ["file_unique_id"] = "u", ["duration"] = 3, ["length"] = 240 };
+
+        var translated = UpdateTranslator.Translate(Parse(42, field, content), Now)!;
+
+        Assert.Null(translated.Text);
+        Assert.Equal((kind, mediaType), (translated.Files![0].Kind, translated.Files[0].MediaType));
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using OrleansRouter.Agents;
 using OrleansRouter.Chats;
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 
 namespace OrleansRouter.Tests.Support;
@@ -53,6 +54,11 @@ public sealed class ScriptedAgent : IAgentClient
     public ConcurrentQueue<AgentTask> Peeked { get; } = new();
 
     public Task<bool> PushesAsync(Persona persona, CancellationToken cancellationToken) => Task.FromResult(Pushes);
+
+    /// <summary>What the agent's card says it takes; text only by default.</summary>
+    public MediaModes? InputModes { get; set; } = MediaModes.TextOnly;
+
+    public Task<MediaModes?> InputModesAsync(Persona persona, CancellationToken cancellationToken) => Task.FromResult(InputModes);
 
     public Task<AgentStreamEvent> PeekAsync(AgentTask task, CancellationToken cancellationToken)
     {
@@ -220,5 +226,23 @@ public sealed class FakeChatMembers : IChatMembers
     {
         _asked.Enqueue((chatId, userId));
         return Task.FromResult(IsAdmin(chatId, userId));
+    }
+}
+
+/// <summary>Telegram's files as a test sets them: by default each id's bytes are the id itself.</summary>
+public sealed class FakeChatFiles : IChatFiles
+{
+    private readonly ConcurrentQueue<string> _fetched = new();
+
+    /// <summary>The answer to fetching a file id; the default gives its bytes.</summary>
+    public Func<string, FileFetch> Fetch { get; set; } = id => new FileFetch.Fetched(System.Text.Encoding.UTF8.GetBytes(id));
+
+    /// <summary>Ids fetched, in order.</summary>
+    public IReadOnlyList<string> Fetched => _fetched.ToArray();
+
+    public Task<FileFetch> FetchAsync(string fileId, long maxBytes, CancellationToken cancellationToken)
+    {
+        _fetched.Enqueue(fileId);
+        return Task.FromResult(Fetch(fileId));
     }
 }

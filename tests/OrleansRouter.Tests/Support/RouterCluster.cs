@@ -6,6 +6,7 @@ using OrleansRouter.Chats;
 using OrleansRouter.Grains;
 using OrleansRouter.Grains.Chats;
 using OrleansRouter.Grains.Storage;
+using OrleansRouter.Media;
 using OrleansRouter.Personas;
 using OrleansRouter.Privacy;
 using OrleansRouter.Queues;
@@ -28,6 +29,10 @@ public abstract class RouterCluster : IAsyncLifetime
     public RecordingSender Sender { get; } = new();
 
     public FakeChatMembers Members { get; } = new();
+
+    public FakeChatFiles Files { get; } = new();
+
+    public virtual MediaOptions Media => new();
 
     public virtual ChatCommandOptions Commands => new();
 
@@ -67,11 +72,13 @@ public abstract class RouterCluster : IAsyncLifetime
             {
                 Streaming = Streaming,
                 Push = Push,
+                Media = Media,
             });
             host.Services.AddSingleton<IAgentClient>(Agent);
             host.Services.AddSingleton<IChatSender>(Sender);
             host.Services.AddSingleton<ITypingIndicator, NoTyping>();
             host.Services.AddSingleton<IChatMembers>(Members);
+            host.Services.AddSingleton<IChatFiles>(Files);
             host.Services.AddSingleton(Commands);
             ConfigureServices(host.Services);
         });
