@@ -295,7 +295,7 @@ public sealed class ChatGrainTests : IClassFixture<ChatCluster>
         await Chat(chat).AcceptAsync(Message(chat, "x") with { Text = null });
         await RepliesAsync(chat, 1);
 
-        Assert.Contains("only read text", _cluster.Sender.SentTo(chat)[0]);
+        Assert.Contains("I can only pass on text", _cluster.Sender.SentTo(chat)[0]);
         Assert.DoesNotContain(_cluster.Agent.Requests, r => r.Text.Length == 0);
     }
 
