@@ -600,23 +600,9 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
             await SaveAsync();
         }
 
-        IReadOnlyList<AgentFile> files = [];
-        if (item.TaskId is null && item.Message.Files is { Length: > 0 })
+        if (await FilesForCallAsync(item, cancellationToken) is not { } files)
         {
-            switch (await _fileFetcher.FetchAsync(item.Message.Files, cancellationToken))
-            {
-                case FilesFetched fetched:
-                    files = fetched.Files;
-                    foreach (var file in item.Message.Files)
-                    {
-                        _services.Metrics.MediaIn(file.Kind.ToString(), "forwarded");
-                    }
-
-                    break;
-                case FilesUnavailable unavailable:
-                    await OnFileFailedAsync(item, unavailable);
-                    return;
-            }
+            return;
         }
 
         using var following = new AnswerFollower(item, conversation, persona, ChatId, _chatHash,
@@ -740,6 +726,32 @@ public sealed class ChatGrain : Grain, IChatGrain, IRemindable
 
         DeadLetter(item, $"agent {failure.Code}: {failure.Detail}");
         await ReplyAsync(item, ChatReplies.AgentUnavailable(persona));
+    }
+
+    /// <summary>
+    /// The message's files, fetched for this call (none for a task followed again); null when one could not be, which
+    /// is carried out already: a retry, or the user told.
+    /// </summary>
+    private async Task<IReadOnlyList<AgentFile>?> FilesForCallAsync(InboxItem item, CancellationToken cancellationToken)
+    {
+        if (item.TaskId is not null || item.Message.Files is not { Length: > 0 } wanted)
+        {
+            return [];
+        }
+
+        var fetch = await _fileFetcher.FetchAsync(wanted, cancellationToken);
+        if (fetch is FilesUnavailable unavailable)
+        {
+            await OnFileFailedAsync(item, unavailable);
+            return null;
+        }
+
+        foreach (var file in wanted)
+        {
+            _services.Metrics.MediaIn(file.Kind.ToString(), "forwarded");
+        }
+
+        return ((FilesFetched)fetch).Files;
     }
 
     private void FileRefused(InboundFile file, string why)
